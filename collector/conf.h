@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KCAP_CONF_H
+#define KCAP_CONF_H
+
+/*
+ * /etc/kcap.conf: kdump.conf(5) directive syntax, so an existing RHEL
+ * kdump.conf keeps working for the directives we support. Parsing is
+ * strict at build time (kcap check-config, image builder) and lenient at
+ * capture time: an unknown or bad directive is a warning there, never a
+ * reason to lose the dump.
+ */
+#include <limits.h>
+#include <stddef.h>
+
+#define CONF_MAX_TARGETS	8
+#define CONF_STR_MAX		256
+
+enum conf_target_kind {
+	TARGET_RAW,		/* raw <device> */
+	TARGET_EXT4,		/* ext4 <device|LABEL=x|UUID=x> */
+	TARGET_NFS,		/* nfs <host>:<path> */
+	TARGET_SSH,		/* ssh <user>@<host> */
+};
+
+enum conf_action {
+	ACT_UNSET = 0,
+	ACT_REBOOT,
+	ACT_HALT,
+	ACT_POWEROFF,
+	ACT_SHELL,
+};
+
+enum conf_format {
+	FMT_KDUMP = 0,		/* makedumpfile -c / -l / -p / -z, or no format flag */
+	FMT_ELF,		/* makedumpfile -E */
+};
+
+struct conf_target {
+	enum conf_target_kind kind;
+	char spec[CONF_STR_MAX];	/* device, LABEL=x, UUID=x, host:/path, user@host */
+	int line;			/* line in the file, 0 for command line */
+};
+
+struct kcap_conf {
+	/* tried in order: a fallback chain (kcap addition) */
+	struct conf_target targets[CONF_MAX_TARGETS];
+	int nr_targets;
+
+	char path[PATH_MAX];		/* "path": default /var/crash */
+	char sshkey[PATH_MAX];		/* "sshkey": default /root/.ssh/kdump_id_rsa */
+
+	/* "core_collector makedumpfile <flags>": the work, done by kcap itself */
+	char core_collector[CONF_STR_MAX];	/* verbatim, for printing */
+	enum conf_format format;	/* default FMT_KDUMP */
+	unsigned int compress;		/* DUMP_COMP_* from dump.h; 0 = none; default zlib */
+	int flat;			/* -F */
+	int dump_level;			/* -d N, default 31 */
+
+	enum conf_action failure_action;	/* "failure_action" or "default"; default reboot */
+	enum conf_action final_action;	/* ACT_UNSET: follow kcap.panic */
+
+	char kdump_pre[CONF_STR_MAX];
+	char kdump_post[CONF_STR_MAX];
+	char extra_modules[CONF_STR_MAX];	/* space separated */
+
+	int capture_timeout;		/* seconds for the whole capture, 0 = none; default 600 */
+	int device_timeout;		/* seconds to wait for a target device; default 30 */
+
+	/* from the capture command line only: the crashed kernel's kernel.panic */
+	int panic;			/* seconds; valid only when panic_set */
+	int panic_set;
+};
+
+/* Messages from the parser: file:line: reason. Called for every problem. */
+typedef void (*conf_report_fn)(void *arg, const char *file, int line, const char *msg);
+
+void conf_init(struct kcap_conf *c);
+/*
+ * Parse a file. strict=1: every problem is an error (returns -EINVAL after
+ * reporting all of them); strict=0: problems are reported and skipped.
+ */
+int conf_parse_file(struct kcap_conf *c, const char *path, int strict,
+		    conf_report_fn report, void *arg);
+/* Same on a buffer (for tests and the command line). */
+int conf_parse_buf(struct kcap_conf *c, const char *buf, const char *name,
+		   int strict, conf_report_fn report, void *arg);
+/* Apply kcap.<directive>=value words of a kernel command line, and kcap.panic=N. */
+int conf_apply_cmdline(struct kcap_conf *c, const char *cmdline,
+		       conf_report_fn report, void *arg);
+/* Normalised form, one directive per line, parseable again by conf_parse_*. */
+int conf_format(const struct kcap_conf *c, char *buf, size_t len);
+
+const char *conf_action_name(enum conf_action a);
+const char *conf_target_kind_name(enum conf_target_kind k);
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KCAP_DMESG_H
+#define KCAP_DMESG_H
+
+#include "dump.h"
+
+/*
+ * Write the crashed kernel's log, read from its printk buffer (the lockless
+ * ring of Linux >= 5.10, or the older log_buf), to fd in exactly the format
+ * of `makedumpfile --dump-dmesg`: "[%5lu.%06lu] text" per record.
+ * Returns 0 or -errno; -ENOENT when VMCOREINFO lacks what is needed.
+ */
+int dmesg_write(struct dump *d, int fd);
+
+/* The crashed kernel's identity, for directory names and kcap info. */
+struct dump_ident {
+	char nodename[65];	/* from init_uts_ns; "" if unknown */
+	char release[65];	/* OSRELEASE */
+	long long crash_time;	/* CRASHTIME (seconds since the epoch), 0 if unknown */
+};
+int dump_ident(struct dump *d, struct dump_ident *id);
+
+#endif

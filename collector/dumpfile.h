@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KCAP_DUMPFILE_H
+#define KCAP_DUMPFILE_H
+
+/*
+ * Writing a dump file from a struct dump: kdump-compressed (makedumpfile
+ * -c/-l), ELF (-E), either of them flattened (-F) for targets that cannot
+ * seek. Page selection by dump level (-d) comes from filter.c.
+ */
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "dump.h"
+
+struct dumpfile_opts {
+	int elf;			/* 1: ELF; 0: kdump-compressed */
+	int flat;			/* 1: flattened stream (sequential writes only) */
+	unsigned int compress;		/* DUMP_COMP_ZLIB, DUMP_COMP_LZO (if built), 0 */
+	int dump_level;			/* 0..31 */
+	/* called every few hundred ms with pages done / pages to do */
+	void (*progress)(void *arg, uint64_t done, uint64_t total);
+	void *progress_arg;
+};
+
+struct dumpfile_stats {
+	uint64_t pages_present;		/* pages of memory in the source */
+	uint64_t pages_dumped;		/* pages written (incl. shared zero pages) */
+	uint64_t pages_excluded;	/* left out by the dump level */
+	uint64_t bytes_written;		/* size of the output */
+	int level_used;			/* may be lower than asked (missing VMCOREINFO) */
+};
+
+/*
+ * Size bounds for the free-space check, before writing: *max is the size
+ * with no compression of the pages the level keeps (plus headers);
+ * *expected a realistic guess for the chosen compression.
+ */
+int dumpfile_estimate(struct dump *src, const struct dumpfile_opts *o,
+		      uint64_t *max, uint64_t *expected);
+
+/*
+ * Write the dump to fd. Non-flat output is written with pwrite() at
+ * offsets relative to base (a raw partition leaves room for its header);
+ * flat output is written sequentially from the current position. The
+ * output says "incomplete" until the last byte is written and the header
+ * is finalised; on error the caller gets -errno and a file that says it
+ * is incomplete.
+ */
+int dumpfile_write(struct dump *src, const struct dumpfile_opts *o, int fd,
+		   off_t base, struct dumpfile_stats *st);
+
+#endif
