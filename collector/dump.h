@@ -20,9 +20,15 @@ enum dump_format {
 	DUMP_FMT_FLAT,		/* makedumpfile -F stream of a kdump-compressed file */
 };
 
-/* One physical range present in the image (ELF PT_LOAD, or synthesised). */
+/*
+ * One physical range present in the image (ELF PT_LOAD, or synthesised).
+ * Ranges do not overlap (the kernel-text PT_LOAD of /proc/vmcore, which
+ * repeats RAM pages, is dropped or trimmed). paddr and memsz are exactly
+ * the PT_LOAD's: they need not be page aligned (x86 has 0x1000-0x9fc00);
+ * bytes of a page outside every range read as zero.
+ */
 struct dump_range {
-	uint64_t paddr;		/* physical start, page aligned */
+	uint64_t paddr;		/* physical start */
 	uint64_t vaddr;		/* virtual start from the PT_LOAD (0 if none) */
 	uint64_t memsz;		/* bytes of memory described */
 	uint64_t filesz;	/* bytes present in the file (<= memsz) */
@@ -57,10 +63,17 @@ struct dump {
 	int dump_level;		/* -1 if unknown (ELF) */
 	unsigned int compression;	/* DUMP_COMP_* bits found in the file */
 
+	/* container file */
+	uint64_t file_size;	/* bytes (flat: of the file the stream rebuilds) */
+	int own_fd;		/* dump_close() closes fd (dump_open did open it) */
+
 	/* format specific */
 	void *priv;
 	int (*read_page)(struct dump *d, uint64_t pfn, void *buf);
 	void (*release)(struct dump *d);
+
+	/* private to dump*.c and vmcoreinfo.c (see dump_priv.h) */
+	struct dump_internal *in;
 };
 
 #define DUMP_COMP_ZLIB	0x1
@@ -70,7 +83,13 @@ struct dump {
 
 /* Open by path, detecting the format from the first bytes. */
 int dump_open(struct dump *d, const char *path);
-/* Open an already open fd (path is only used for messages). */
+/*
+ * Open an already open fd (path is only used for messages). The fd stays
+ * the caller's: dump_close() does not close it.
+ * Both return -EINVAL for a file in no known format, -ENOTSUP for a known
+ * format we cannot read (e.g. not x86_64, split dump), -EUCLEAN for
+ * inconsistent headers.
+ */
 int dump_open_fd(struct dump *d, int fd, const char *path);
 void dump_close(struct dump *d);
 
@@ -84,12 +103,39 @@ const char *dump_format_name(enum dump_format f);
 int dump_read_page(struct dump *d, uint64_t pfn, void *buf);
 /* Is this pfn inside one of the ranges (memory that exists)? */
 int dump_pfn_exists(const struct dump *d, uint64_t pfn);
+/*
+ * Is this pfn stored in the image (dump_read_page would return 0)?
+ * Cheap: no page data is read (kdump: the 2nd bitmap; ELF: p_filesz).
+ */
+int dump_pfn_present(struct dump *d, uint64_t pfn);
 
-/* Physical / kernel-virtual reads of any length, across pages. */
+/*
+ * *exist: pages of memory the image describes (ranges; kdump: 1st bitmap);
+ * *present: pages stored in it (kdump: 2nd bitmap). Cheap: no page data.
+ */
+int dump_count_pages(struct dump *d, uint64_t *exist, uint64_t *present);
+
+/*
+ * Is everything the headers promise really in the file? Returns 0 when
+ * complete, 1 when not (the kdump "incomplete" flag, a file shorter than
+ * its headers, page descriptors or PT_LOADs say, descriptors never
+ * written), with a one-line reason in why; or -errno. Reads every kdump
+ * page descriptor (24 bytes a page), never the page data.
+ */
+int dump_check_complete(struct dump *d, char *why, size_t whylen);
+
+/*
+ * Physical / kernel-virtual reads of any length, across pages: -ENOENT
+ * when a page is not in the image. dump_vtop() returns -EFAULT for an
+ * address the crashed kernel's page tables do not map.
+ */
 int dump_read_phys(struct dump *d, uint64_t paddr, void *buf, size_t len);
 int dump_vtop(struct dump *d, uint64_t vaddr, uint64_t *paddr);
 int dump_read_virt(struct dump *d, uint64_t vaddr, void *buf, size_t len);
 int dump_read_u64(struct dump *d, uint64_t vaddr, uint64_t *val);
+
+/* x86_64 virtual address layout (for readers of kernel structures) */
+#define DUMP_START_KERNEL_MAP	0xffffffff80000000ULL
 
 /*
  * VMCOREINFO look-ups (vmcoreinfo.c). The key is the whole left-hand side:
@@ -98,6 +144,7 @@ int dump_read_u64(struct dump *d, uint64_t vaddr, uint64_t *val);
  * "OFFSET(printk_info.seq)=" as decimal, likewise _size (SIZE(x)),
  * _number (NUMBER(x), signed decimal) and _length (LENGTH(x)).
  * They return 0, or -ENOENT when the key is missing or malformed.
+ * vmcoreinfo_str() returns the NUL-terminated value, or NULL.
  */
 const char *vmcoreinfo_str(const struct dump *d, const char *key);
 int vmcoreinfo_symbol(const struct dump *d, const char *name, uint64_t *val);
