@@ -281,15 +281,23 @@ disk_get() {
 
 # --- QEMU ----------------------------------------------------------------------------------
 
+# crashed LOG: the serial log shows a panic, an oops or a second kernel booting (with a crash
+# kernel loaded, an oops under panic_on_oops goes straight to kexec without a "Kernel panic"
+# line, and a panic in NMI context never reaches the console before kexec).
+crashed() {
+	grep -qaE 'Kernel panic - not syncing|Oops: [0-9]' "$1" 2>/dev/null ||
+		[ "$(grep -ca '\] Command line: ' "$1" 2>/dev/null)" -ge 2 ]
+}
+
 # run_qemu LOG KERNEL INITRD APPEND
 # Boots under a hard timeout with the serial console in LOG, QEMU_DISKS as virtio disks and a
 # monitor on a pipe (for the NMI button: when QEMU_NMI_ON appears in LOG, "nmi" is sent).
 # Sets QEMU_END (poweroff|reboot|exit|timeout), QEMU_SECS (wall time), CAPTURE_SECS (from the
-# first "Kernel panic" line to QEMU's exit, empty if no panic was seen).
+# crash (see crashed) to QEMU's exit, empty if none was seen; polled every 0.2 s).
 # Returns 0 when the guest ended on its own, 1 on a timeout or a QEMU error.
 run_qemu() {
 	local log=$1 kernel=$2 initrd=$3 append=$4 d mon pid catpid rc t0 tp="" nmi_sent=0
-	local args=(-accel tcg -machine q35 -m "$QEMU_MEM" -smp 2 -nographic -no-reboot
+	local args=(-accel tcg -machine q35 -m "$QEMU_MEM" -smp 2 -nographic -no-reboot -nic none
 		-kernel "$kernel" -initrd "$initrd" -append "$append")
 	mon=$T/monitor
 	rm -f "$mon.in" "$mon.out" "$log"
@@ -306,7 +314,7 @@ run_qemu() {
 	cat "$mon.out" >"$T/monitor.log" &
 	catpid=$!
 	while kill -0 "$pid" 2>/dev/null; do
-		if [ -z "$tp" ] && grep -qa 'Kernel panic - not syncing' "$log" 2>/dev/null; then
+		if [ -z "$tp" ] && crashed "$log"; then
 			tp=$(date +%s.%N)
 		fi
 		if [ -n "$QEMU_NMI_ON" ] && [ $nmi_sent = 0 ] && grep -qaF "$QEMU_NMI_ON" "$log" 2>/dev/null; then
@@ -324,7 +332,7 @@ run_qemu() {
 	: 1<>"$mon.out"
 	wait "$catpid" || true
 	rm -f "$mon.in" "$mon.out"
-	[ -n "$tp" ] || ! grep -qa 'Kernel panic - not syncing' "$log" || tp=$t1
+	[ -n "$tp" ] || ! crashed "$log" || tp=$t1
 	QEMU_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	CAPTURE_SECS=""
 	[ -z "$tp" ] || CAPTURE_SECS=$(awk -v a="$tp" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
@@ -423,10 +431,12 @@ find_dump_dir() {
 #   --expect-bt RE          crash's bt must show a frame matching
 #   --prod-append "OPTS"    more production kernel options (kcaptest.freeze=...)
 #   --image IMG             capture initramfs (default $KCAP_IMG)
+#   --extra-disk IMG        another virtio disk, attached BEFORE the dump disk (the dump
+#                           disk then is /dev/vdb)
 # Fails with the serial log path on any problem; on success prints the numbers.
 capture_test() {
 	local panic=sysrq kcap="" disk="" part=1 path=/var/crash panic_re="" bt_re="" extra=""
-	local image=$KCAP_IMG
+	local image=$KCAP_IMG extra_disks=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--panic) panic=$2 ;;
@@ -438,6 +448,7 @@ capture_test() {
 		--expect-bt) bt_re=$2 ;;
 		--prod-append) extra=$2 ;;
 		--image) image=$2 ;;
+		--extra-disk) extra_disks+=("$2") ;;
 		*) fail "capture_test: unknown option $1" ;;
 		esac
 		shift 2
@@ -452,7 +463,7 @@ capture_test() {
 	prod_image -o "$pimg" -i "$image"
 	local marker log=$T/serial.log
 	marker=$(new_uuid)
-	QEMU_DISKS=("$disk")
+	QEMU_DISKS=("${extra_disks[@]}" "$disk")
 	[ "$panic" != nmi ] || QEMU_NMI_ON=KCAPTEST-NMI-READY
 	local append="$PROD_CMDLINE kcaptest.panic=$panic kcaptest.marker=$marker $extra"
 	append+=" kcaptest.capture=\"$CAPTURE_CMDLINE $kcap\""
@@ -462,7 +473,9 @@ capture_test() {
 	grep -qa 'kcaptest: capture kernel loaded' "$log" ||
 		fail "the production VM did not load the capture kernel; serial log: $log"
 	grep -qa "KCAPTEST-MARKER-$marker" "$log" || fail "no marker in the serial log $log"
-	[ -n "$CAPTURE_SECS" ] || fail "the production kernel never panicked; serial log: $log"
+	[ -n "$CAPTURE_SECS" ] || fail "the production kernel never crashed; serial log: $log"
+	[ "$(grep -ca '\] Command line: ' "$log")" -ge 2 ] ||
+		fail "the capture kernel never started; serial log: $log"
 	note "QEMU ${QEMU_SECS}s, panic to $QEMU_END ${CAPTURE_SECS}s"
 	find_dump_dir "$disk" "$part" "$path" ||
 		fail "expected one <host>-<date> directory under $path on $disk partition $part, found none or several; serial log: $log"
