@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -267,6 +268,10 @@ int dump_check_complete(struct dump *d, char *why, size_t whylen)
 {
 	if (whylen)
 		why[0] = '\0';
+	if (d->in->flat_truncated) {
+		snprintf(why, whylen, "flattened stream ends without its end record");
+		return 1;
+	}
 	if (d->in->check)
 		return d->in->check(d, why, whylen);
 	return 0;
@@ -276,11 +281,19 @@ int dump_check_complete(struct dump *d, char *why, size_t whylen)
 
 int dump_read_page(struct dump *d, uint64_t pfn, void *buf)
 {
+	int ret;
+
 	if (pfn >= d->max_pfn) {
 		memset(buf, 0, d->page_size);
 		return -ENOENT;
 	}
-	return d->read_page(d, pfn, buf);
+	ret = d->read_page(d, pfn, buf);
+	if (ret == -ENODATA) {
+		/* past the end of a truncated file: not in the image */
+		memset(buf, 0, d->page_size);
+		ret = -ENOENT;
+	}
+	return ret;
 }
 
 /* A page through the small cache; returns its data or NULL with *err. */

@@ -36,6 +36,7 @@ struct dump_internal {
 	int (*pread)(struct dump *d, void *buf, size_t len, uint64_t off);
 	void *flat;			/* dump_flat.c's record index */
 	void (*flat_release)(struct dump *d);
+	int flat_truncated;		/* the stream has no end record */
 
 	/* VMCOREINFO with each '\n' turned into NUL, for the look-ups */
 	char *vi_lines;
@@ -91,6 +92,15 @@ int dump_set_vmcoreinfo(struct dump *d, const char *text, size_t len);
  * d->nr_cpus and take VMCOREINFO from them unless d already has it.
  */
 int dump_set_notes(struct dump *d, const void *notes, size_t len);
+
+/*
+ * Page decompressors for kdump files (dump_unpack.c): *outlen is the room
+ * in out on entry, the bytes produced on return. -EUCLEAN for bad input.
+ */
+int dump_unlzo(const unsigned char *in, size_t inlen, unsigned char *out,
+	       size_t *outlen);
+int dump_unsnappy(const unsigned char *in, size_t inlen, unsigned char *out,
+		  size_t *outlen);
 
 /* Readers: called by dump_open_fd() with d->fd, d->in and file_size set. */
 int dump_elf_open(struct dump *d);
