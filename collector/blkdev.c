@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Finding the target's block device in the capture kernel. There is no
+ * udev, so no /dev/disk/by-*: we list /sys/class/block, take the node
+ * devtmpfs made for each name, and read the ext2/3/4 superblock with
+ * libext2fs (superblock only: that is all we link in).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ext2fs/ext2fs.h>
+
+#include "blkdev.h"
+
+enum blkdev_by { BY_PATH, BY_LABEL, BY_UUID };
+
+int blkdev_probe_ext(const char *path, char *label, size_t label_len,
+		     char *uuid, size_t uuid_len)
+{
+	const unsigned char *u;
+	ext2_filsys fs;
+	errcode_t err;
+
+	/*
+	 * FORCE: a newer feature than our libext2fs knows must not hide the
+	 * label; IGNORE_CSUM_ERRORS: a half-written superblock from the
+	 * crash still names the file system (the kernel decides on mount).
+	 */
+	err = ext2fs_open(path, EXT2_FLAG_SUPER_ONLY | EXT2_FLAG_FORCE |
+			  EXT2_FLAG_IGNORE_CSUM_ERRORS, 0, 0, unix_io_manager, &fs);
+	if (err)
+		return err > 0 && err < 4096 ? -(int)err : -ENODATA;
+	snprintf(label, label_len, "%.*s", (int)sizeof(fs->super->s_volume_name),
+		 (const char *)fs->super->s_volume_name);
+	u = fs->super->s_uuid;
+	snprintf(uuid, uuid_len,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+		 u[10], u[11], u[12], u[13], u[14], u[15]);
+	ext2fs_close_free(&fs);
+	return 0;
+}
+
+/* "sda1" -> "/dev/sda1"; sysfs writes '/' in names as '!' (cciss!c0d0). */
+static void blkdev_node(const char *name, char *dev, size_t len)
+{
+	char *p;
+
+	snprintf(dev, len, "/dev/%s", name);
+	for (p = dev + 5; *p; p++)
+		if (*p == '!')
+			*p = '/';
+}
+
+/* Devices with no media or zero size (unused loop and ram devices). */
+static int blkdev_empty(const char *name)
+{
+	char path[300], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/size", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 10) == 0;
+}
+
+static int blkdev_visible(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
+/* One pass over /sys/class/block. Returns the number of matches. */
+static int blkdev_scan(enum blkdev_by by, const char *want, char *dev, size_t len)
+{
+	char node[300], label[64], uuid[64];
+	struct dirent **list;
+	int i, n, found = 0;
+
+	n = scandir("/sys/class/block", &list, blkdev_visible, alphasort);
+	if (n < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (blkdev_empty(list[i]->d_name))
+			continue;
+		blkdev_node(list[i]->d_name, node, sizeof(node));
+		if (blkdev_probe_ext(node, label, sizeof(label), uuid, sizeof(uuid)) < 0)
+			continue;
+		if (by == BY_LABEL ? strcmp(label, want) : strcasecmp(uuid, want))
+			continue;
+		if (!found++)
+			snprintf(dev, len, "%s", node);
+	}
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	return found;
+}
+
+static int blkdev_is_blk(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISBLK(st.st_mode);
+}
+
+int blkdev_find(const char *spec, int timeout_s, char *dev, size_t len, int *dups)
+{
+	const struct timespec poll = { .tv_nsec = BLKDEV_POLL_MS * 1000000L };
+	struct timespec start, now;
+	enum blkdev_by by;
+	const char *want;
+	int n;
+
+	*dups = 0;
+	if (!strncmp(spec, "LABEL=", 6)) {
+		by = BY_LABEL;
+		want = spec + 6;
+	} else if (!strncmp(spec, "UUID=", 5)) {
+		by = BY_UUID;
+		want = spec + 5;
+	} else if (!strncmp(spec, "/dev/disk/by-label/", 19)) {
+		by = BY_LABEL;
+		want = spec + 19;
+	} else if (!strncmp(spec, "/dev/disk/by-uuid/", 18)) {
+		by = BY_UUID;
+		want = spec + 18;
+	} else if (spec[0] == '/') {
+		by = BY_PATH;
+		want = spec;
+	} else {
+		return -EINVAL;
+	}
+	if (!*want)
+		return -EINVAL;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (by == BY_PATH) {
+			if (blkdev_is_blk(want)) {
+				snprintf(dev, len, "%s", want);
+				return 0;
+			}
+		} else if ((n = blkdev_scan(by, want, dev, len)) > 0) {
+			*dups = n - 1;
+			return 0;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= timeout_s)
+			return -ETIMEDOUT;
+		nanosleep(&poll, NULL);
+	}
+}
