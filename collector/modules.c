@@ -145,7 +145,9 @@ static void modules_load_list(const char *dir, char *list, struct modules_count 
 		if (*params)
 			*params++ = '\0';
 		params += strspn(params, " \t");
-		if (snprintf(path, sizeof(path), "%s/%s", dir, line) >= (int)sizeof(path)) {
+		/* relative to the modules directory; an absolute path is taken as is */
+		if (snprintf(path, sizeof(path), "%s%s%s", line[0] == '/' ? "" : dir,
+			     line[0] == '/' ? "" : "/", line) >= (int)sizeof(path)) {
 			log_warnx("module path too long in load.list: %s", line);
 			c->failed++;
 			continue;

@@ -4,8 +4,9 @@
 
 /*
  * Load the kernel modules the image builder put in the image, in the order
- * of /lib/modules/$(uname -r)/load.list (one .ko path relative to that
- * directory per line, dependencies first, optional parameters after it),
+ * of /lib/modules/$(uname -r)/load.list (one .ko path per line, relative
+ * to that directory or absolute, dependencies first, optional parameters
+ * after it),
  * then each name of extra_modules (space separated) that load.list did not
  * have. Best effort: every failure is logged, EEXIST is success.
  * Returns the number of modules that failed.
