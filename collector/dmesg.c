@@ -196,26 +196,40 @@ struct prb {
 	uint64_t o_size_bits, o_data;
 	uint64_t o_counter;
 
-	uint64_t count, size;
-	char *descs, *infos, *data;
+	uint64_t count, size;		/* descriptors, bytes of text ring */
+	uint64_t descs, infos, data;	/* their kernel addresses */
+	char desc[256], info[256];
+	unsigned char *text;		/* one record's text, up to 64K */
 };
 
-static void prb_record(struct out *o, struct prb *m, uint64_t id)
+/*
+ * One record, read straight from the dump: the descriptor, its info and
+ * its text. Nothing is copied wholesale, so a corrupt ring size cannot
+ * make us allocate much (PID 1 in a small capture kernel).
+ */
+static int prb_record(struct dump *d, struct out *o, struct prb *m, uint64_t id)
 {
-	const char *desc = m->descs + (id % m->count) * m->sz_desc;
-	const char *inf = m->infos + (id % m->count) * m->sz_info;
 	uint64_t sv, begin, next, state, text_len;
+	int ret;
 
-	sv = get_u64(desc + m->o_state_var + m->o_counter);
+	ret = dump_read_virt(d, m->descs + (id % m->count) * m->sz_desc,
+			     m->desc, m->sz_desc);
+	if (ret)
+		return ret;
+	sv = get_u64(m->desc + m->o_state_var + m->o_counter);
 	state = (sv >> DESC_FLAGS_SHIFT) & 3;
 	if ((sv & DESC_ID_MASK) != id ||
 	    (state != DESC_COMMITTED && state != DESC_FINALIZED))
-		return;
-	begin = get_u64(desc + m->o_text_blk + m->o_begin) % m->size;
-	next = get_u64(desc + m->o_text_blk + m->o_next) % m->size;
+		return 0;
+	begin = get_u64(m->desc + m->o_text_blk + m->o_begin) % m->size;
+	next = get_u64(m->desc + m->o_text_blk + m->o_next) % m->size;
 	if (begin == next)
-		return;		/* no text */
-	text_len = get_u16(inf + m->o_text_len);
+		return 0;	/* no text */
+	ret = dump_read_virt(d, m->infos + (id % m->count) * m->sz_info,
+			     m->info, m->sz_info);
+	if (ret)
+		return ret;
+	text_len = get_u16(m->info + m->o_text_len);
 	if (begin > next)
 		begin = 0;	/* wrapped: the block is at the start */
 	begin += 8;		/* the block's descriptor id */
@@ -225,8 +239,11 @@ static void prb_record(struct out *o, struct prb *m, uint64_t id)
 		text_len = 0;
 	else if (text_len > m->size - begin)
 		text_len = m->size - begin;	/* corrupt: stay inside the ring */
-	out_record(o, get_u64(inf + m->o_ts_nsec),
-		   (const unsigned char *)m->data + begin, (size_t)text_len);
+	ret = dump_read_virt(d, m->data + begin, m->text, (size_t)text_len);
+	if (ret)
+		return ret;
+	out_record(o, get_u64(m->info + m->o_ts_nsec), m->text, (size_t)text_len);
+	return 0;
 }
 
 static int dmesg_lockless(struct dump *d, uint64_t prb_sym, struct out *o)
@@ -254,15 +271,23 @@ static int dmesg_lockless(struct dump *d, uint64_t prb_sym, struct out *o)
 		{ "OFFSET", "atomic_long_t.counter", &m.o_counter },
 	};
 	uint64_t prb_addr, head, tail, id, bits, n;
-	char *rb = NULL, *dr, *tr;
+	char rb[4096], *dr, *tr;
 	int ret;
 
 	memset(&m, 0, sizeof(m));
 	ret = get_all(d, need, sizeof(need) / sizeof(need[0]));
 	if (ret)
 		return ret;
-	if (m.sz_prb > 4096 || m.o_desc_ring + 48 > m.sz_prb ||
+	if (m.sz_prb > sizeof(rb) || m.o_desc_ring + 48 > m.sz_prb ||
 	    m.o_text_ring + 16 > m.sz_prb || m.sz_desc < 8 || m.sz_info < 8 ||
+	    m.sz_desc > sizeof(m.desc) || m.sz_info > sizeof(m.info) ||
+	    m.o_count_bits + 4 > m.sz_prb - m.o_desc_ring ||
+	    m.o_descs + 8 > m.sz_prb - m.o_desc_ring ||
+	    m.o_infos + 8 > m.sz_prb - m.o_desc_ring ||
+	    m.o_head_id + m.o_counter + 8 > m.sz_prb - m.o_desc_ring ||
+	    m.o_tail_id + m.o_counter + 8 > m.sz_prb - m.o_desc_ring ||
+	    m.o_size_bits + 4 > m.sz_prb - m.o_text_ring ||
+	    m.o_data + 8 > m.sz_prb - m.o_text_ring ||
 	    m.o_state_var + m.o_counter + 8 > m.sz_desc ||
 	    m.o_text_blk + m.o_begin + 8 > m.sz_desc ||
 	    m.o_text_blk + m.o_next + 8 > m.sz_desc ||
@@ -273,31 +298,27 @@ static int dmesg_lockless(struct dump *d, uint64_t prb_sym, struct out *o)
 	ret = dump_read_u64(d, prb_sym, &prb_addr);
 	if (ret)
 		return ret;
-	ret = read_new(d, prb_addr, m.sz_prb, &rb);
+	ret = dump_read_virt(d, prb_addr, rb, m.sz_prb);
 	if (ret)
 		return ret;
 	dr = rb + m.o_desc_ring;
 	tr = rb + m.o_text_ring;
 
-	ret = -EUCLEAN;
-	bits = get_u32(dr + m.o_count_bits);
-	if (bits > 24)
-		goto out;
-	m.count = 1ULL << bits;
+	/* the kernel allows log_buf_len up to 2G: 31 bits of text ring */
 	bits = get_u32(tr + m.o_size_bits);
-	if (bits < 4 || bits > 30)
-		goto out;
+	if (bits < 4 || bits > 31)
+		return -EUCLEAN;
 	m.size = 1ULL << bits;
-
-	ret = read_new(d, get_u64(dr + m.o_descs), m.count * m.sz_desc, &m.descs);
-	if (ret)
-		goto out;
-	ret = read_new(d, get_u64(dr + m.o_infos), m.count * m.sz_info, &m.infos);
-	if (ret)
-		goto out;
-	ret = read_new(d, get_u64(tr + m.o_data), m.size, &m.data);
-	if (ret)
-		goto out;
+	bits = get_u32(dr + m.o_count_bits);
+	if (bits > 31)
+		return -EUCLEAN;
+	m.count = 1ULL << bits;
+	m.descs = get_u64(dr + m.o_descs);
+	m.infos = get_u64(dr + m.o_infos);
+	m.data = get_u64(tr + m.o_data);
+	m.text = malloc(65536);
+	if (!m.text)
+		return -ENOMEM;
 
 	tail = get_u64(dr + m.o_tail_id + m.o_counter) & DESC_ID_MASK;
 	head = get_u64(dr + m.o_head_id + m.o_counter) & DESC_ID_MASK;
@@ -309,15 +330,11 @@ static int dmesg_lockless(struct dump *d, uint64_t prb_sym, struct out *o)
 	n = (head - tail) & DESC_ID_MASK;
 	if (n >= m.count)
 		tail = (head - m.count + 1) & DESC_ID_MASK;
-	for (id = tail; id != head; id = (id + 1) & DESC_ID_MASK)
-		prb_record(o, &m, id);
-	prb_record(o, &m, head);
-	ret = 0;
-out:
-	free(m.data);
-	free(m.infos);
-	free(m.descs);
-	free(rb);
+	for (id = tail; id != head && !ret; id = (id + 1) & DESC_ID_MASK)
+		ret = prb_record(d, o, &m, id);
+	if (!ret)
+		ret = prb_record(d, o, &m, head);
+	free(m.text);
 	return ret;
 }
 
@@ -544,15 +561,23 @@ int cmd_dmesg(int argc, char **argv)
 		}
 	}
 	ret = dmesg_write(&d, fd);
-	if (ret)
-		log_errno(ret, "%s: cannot extract the kernel log", argv[1]);
+	if (ret == -ENOENT)
+		log_warnx("%s: cannot extract the kernel log: a page or VMCOREINFO "
+			  "entry it needs is not in the dump%s", argv[1],
+			  out && lseek(fd, 0, SEEK_CUR) > 0 ?
+			  " (what was written is kept)" : "");
+	else if (ret)
+		log_errno(ret, "%s: cannot extract the kernel log%s", argv[1],
+			  out && lseek(fd, 0, SEEK_CUR) > 0 ?
+			  " (what was written is kept)" : "");
 	if (out) {
+		/* a partial log is worth keeping; an empty file is not */
+		if (ret && lseek(fd, 0, SEEK_CUR) == 0)
+			unlink(out);
 		if (close(fd) < 0 && !ret) {
 			log_warn("%s: close", out);
 			ret = -EIO;
 		}
-		if (ret)
-			unlink(out);
 	}
 	dump_close(&d);
 	return ret ? 1 : 0;
