@@ -73,14 +73,11 @@ int dump_ra_read(struct dump *d, struct dump_ra *ra, void *buf, size_t len,
 	}
 	if (off != ra->next || len >= DUMP_RA_MAX / 2) {
 		/*
-		 * Not where the stream was going: read just this. A single
-		 * stray read (the shared zero page of a kdump file) leaves
-		 * the stream alone; the read after a real jump starts a
-		 * new one, since ->next then points after this read.
+		 * Not where the stream was going: read just this, and start
+		 * over with a small window if the next read follows it. The
+		 * buffer is kept: reads that fall back into it still hit.
 		 */
 		ret = dump_pread(d, buf, len, off);
-		if (ra->len && off + len == ra->next)
-			return ret;
 		ra->next = off + len;
 		ra->win = 0;
 		return ret;

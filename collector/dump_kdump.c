@@ -87,6 +87,9 @@ struct kdump_priv {
 	/* the one stored zero page, once seen: served without a read */
 	uint64_t zero_off;
 	int zero_known;
+
+	z_stream z;
+	int z_ready;
 };
 
 static uint32_t le32(const unsigned char *p)
@@ -197,12 +200,39 @@ static int all_zero(const void *buf, size_t len)
 	return 1;
 }
 
+/*
+ * One zlib stream per page. A stream kept across pages and reset is much
+ * cheaper than uncompress(), which sets up and frees 40K of state a page.
+ */
+static int unzlib(struct kdump_priv *k, unsigned char *in, size_t inlen,
+		  void *out, size_t outlen)
+{
+	z_stream *z = &k->z;
+	int ret;
+
+	if (!k->z_ready) {
+		memset(z, 0, sizeof(*z));
+		if (inflateInit(z) != Z_OK)
+			return -ENOMEM;
+		k->z_ready = 1;
+	} else if (inflateReset(z) != Z_OK) {
+		return -EUCLEAN;
+	}
+	z->next_in = in;
+	z->avail_in = (uInt)inlen;
+	z->next_out = out;
+	z->avail_out = (uInt)outlen;
+	ret = inflate(z, Z_FINISH);
+	if (ret != Z_STREAM_END || z->avail_out != 0)
+		return -EUCLEAN;
+	return 0;
+}
+
 static int kdump_read_page(struct dump *d, uint64_t pfn, void *buf)
 {
 	struct kdump_priv *k = d->priv;
 	size_t ps = d->page_size, outlen;
 	struct page_desc pd;
-	uLongf zlen;
 	int ret;
 
 	if (pfn < k->start_pfn || pfn >= k->end_pfn ||
@@ -240,12 +270,8 @@ static int kdump_read_page(struct dump *d, uint64_t pfn, void *buf)
 	ret = dump_ra_read(d, &k->ra, k->cbuf, pd.size, pd.offset);
 	if (ret)
 		return ret;
-	if (pd.flags & DUMP_COMP_ZLIB) {
-		zlen = ps;
-		if (uncompress(buf, &zlen, k->cbuf, pd.size) != Z_OK || zlen != ps)
-			return -EUCLEAN;
-		return 0;
-	}
+	if (pd.flags & DUMP_COMP_ZLIB)
+		return unzlib(k, k->cbuf, pd.size, buf, ps);
 	if (pd.flags & DUMP_COMP_LZO) {
 		outlen = ps;
 		ret = dump_unlzo(k->cbuf, pd.size, buf, &outlen);
@@ -346,6 +372,8 @@ static void kdump_release(struct dump *d)
 	if (!k)
 		return;
 	dump_ra_free(&k->ra);
+	if (k->z_ready)
+		inflateEnd(&k->z);
 	free(k->bm1);
 	free(k->bm2);
 	free(k->rank);

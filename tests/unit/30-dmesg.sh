@@ -5,7 +5,7 @@
 # printk ring (records in every state, a wrapped block, multi-line, control
 # and non-ASCII bytes, truncated text) and a Linux 5.4 log_buf of printk_log
 # records, each as ELF (/proc/vmcore layout), kdump-compressed (raw and
-# zlib pages), and flattened (of both).
+# zlib pages), and flattened (of both); 4- and 5-level page tables.
 #
 # Expected output: the golden files 30-dmesg-*.golden, which are what
 # Debian 12's makedumpfile 1.7.2 --dump-dmesg printed for the same ELF
@@ -38,6 +38,8 @@ cases="
 	lockless	-f kdump -z
 	lockless	-f flat -z
 	lockless	-f flat-elf
+	lockless	-5 -f elf
+	lockless	-5 -f kdump -z
 	printk_log	-f elf
 	printk_log	-f kdump -z
 	printk_log	-f flat

@@ -3,7 +3,7 @@
  * mkvmcore: write a small synthetic x86_64 crash dump for the reader tests.
  *
  *   mkvmcore [-k lockless|printk_log] [-f elf|kdump|flat|flat-elf] [-z]
- *            [-i] [-e] OUT
+ *            [-i] [-e] [-5] OUT
  *
  * The "crashed kernel" has 8 MiB of physical address space with RAM at
  * [0x1000, 0x9fc00) (a partial last page, as on real x86) and
@@ -27,6 +27,7 @@
  * -i            kdump: flag incomplete and leave the second half of the
  *               page descriptors unwritten, as makedumpfile on ENOSPC
  * -e            ELF: set e_flags to makedumpfile's "incomplete"
+ * -5            5-level paging (LA57), with its direct map and vmalloc bases
  *
  * Test-only code: it exits on errors.
  */
@@ -46,9 +47,11 @@
 #define TEXT_PA		0x200000ULL
 #define TEXT_SIZE	0x200000ULL
 #define START_KMAP	0xffffffff80000000ULL
-#define PAGE_OFFSET	0xffff888000000000ULL
-#define VMALLOC_VA	0xffffc90000010000ULL
-#define VMEMMAP_VA	0xffffea0000000000ULL
+/* the default (non-KASLR) bases, 4-level and (-5) 5-level paging */
+static uint64_t PAGE_OFFSET = 0xffff888000000000ULL;
+static uint64_t VMALLOC_VA = 0xffffc90000010000ULL;
+static uint64_t VMEMMAP_VA = 0xffffea0000000000ULL;
+static int l5;
 #define CRASHTIME	1700000000LL
 
 #define TV(off)		(TEXT_VA + (off))
@@ -131,7 +134,11 @@ static uint64_t table(uint64_t tab, uint64_t i)
 /* Map va to pa with a page of 1 << shift bytes (12, 21 or 30). */
 static void map(uint64_t va, uint64_t pa, int shift)
 {
-	uint64_t t = table(pgd_pa, idx(va, 39));
+	uint64_t t = pgd_pa;
+
+	if (l5)
+		t = table(t, idx(va, 48));	/* p4d */
+	t = table(t, idx(va, 39));
 
 	if (shift == 30) {
 		put64(t + idx(va, 30) * 8, pa | 0xe3);	/* PSE */
@@ -160,8 +167,9 @@ static void map(uint64_t va, uint64_t pa, int shift)
 #define ST_MISS		9ULL	/* test only: descriptor holds another id */
 
 /* va -> pa for the ring's own buffers (they live outside the image) */
-static const uint64_t desc_va = VMALLOC_VA, info_va = VMALLOC_VA + 0x1000;
-static const uint64_t data_va = VMEMMAP_VA + 0x40000;
+#define desc_va		VMALLOC_VA
+#define info_va		(VMALLOC_VA + 0x1000)
+#define data_va		(VMEMMAP_VA + 0x40000)
 static const uint64_t vm_pages[3] = { 0x300000, 0x120000, 0x3f0000 };
 
 static uint64_t vm_pa(uint64_t va)
@@ -437,7 +445,7 @@ static void make_machine(int lockless)
 		make_printk_log();
 	vi("NUMBER(phys_base)=%lld", (long long)(TEXT_PA - (TEXT_VA - START_KMAP)));
 	vi("SYMBOL(init_top_pgt)=%llx", (unsigned long long)(TV(0x10000)));
-	vi("NUMBER(pgtable_l5_enabled)=0");
+	vi("NUMBER(pgtable_l5_enabled)=%d", l5);
 	vi("KERNELOFFSET=0");
 	vi("NUMBER(KERNEL_IMAGE_SIZE)=1073741824");
 	vi("NUMBER(sme_mask)=0");
@@ -725,8 +733,14 @@ int main(int argc, char **argv)
 	struct blob b = { 0 };
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "k:f:zie")) != -1) {
+	while ((opt = getopt(argc, argv, "k:f:zie5")) != -1) {
 		switch (opt) {
+		case '5':
+			l5 = 1;
+			PAGE_OFFSET = 0xff11000000000000ULL;
+			VMALLOC_VA = 0xffa0000000010000ULL;
+			VMEMMAP_VA = 0xffd4000000000000ULL;
+			break;
 		case 'k': kind = optarg; break;
 		case 'f': fmt = optarg; break;
 		case 'z': zlib = 1; break;
@@ -737,7 +751,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc)
-		die("usage: mkvmcore [-k lockless|printk_log] [-f elf|kdump|flat|flat-elf] [-z] [-i] [-e] OUT");
+		die("usage: mkvmcore [-k lockless|printk_log] [-f elf|kdump|flat|flat-elf] [-z] [-i] [-e] [-5] OUT");
 	if (strcmp(kind, "lockless") && strcmp(kind, "printk_log"))
 		die("unknown kind %s", kind);
 	make_machine(!strcmp(kind, "lockless"));
