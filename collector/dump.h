@@ -17,7 +17,7 @@
 enum dump_format {
 	DUMP_FMT_ELF,		/* /proc/vmcore or makedumpfile -E */
 	DUMP_FMT_KDUMP,		/* kdump-compressed ("KDUMP   ") */
-	DUMP_FMT_FLAT,		/* makedumpfile -F stream of a kdump-compressed file */
+	DUMP_FMT_FLAT,		/* makedumpfile -F stream (of a kdump or an ELF file) */
 };
 
 /*
