@@ -47,8 +47,20 @@ static void capture_conf_report(void *arg, const char *file, int line, const cha
 		log_warnx("%s: %s", file, msg);
 }
 
+/* The writer options a configuration asks for. */
+static void capture_opts(const struct kcap_conf *c, struct dumpfile_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->elf = c->format == FMT_ELF;
+	o->flat = c->flat;
+	o->compress = o->elf ? 0 : c->compress;
+	o->dump_level = c->dump_level;
+}
+
 void capture_load_conf(struct kcap_conf *c, const char *cmdline)
 {
+	struct dumpfile_opts o;
+	char fmt[64], panic[16] = "unset";
 	int ret;
 
 	conf_init(c);
@@ -59,13 +71,13 @@ void capture_load_conf(struct kcap_conf *c, const char *cmdline)
 		log_errno(ret, "config: reading %s (going on with what was read)", CAPTURE_CONF);
 	conf_apply_cmdline(c, cmdline, capture_conf_report, NULL);
 
-	log_info("config: %d target(s), path %s, dump level %d, %s, final_action %s, failure_action %s, capture_timeout %d s, device_timeout %d s, kcap.panic=%s%d",
-		 c->nr_targets, c->path, c->dump_level,
-		 c->format == FMT_ELF ? "ELF" : c->compress ? "compressed" : "uncompressed",
-		 c->final_action == ACT_UNSET ? "unset" : conf_action_name(c->final_action),
-		 c->failure_action == ACT_UNSET ? "unset" : conf_action_name(c->failure_action),
-		 c->capture_timeout, c->device_timeout,
-		 c->panic_set ? "" : "unset/", c->panic_set ? c->panic : 0);
+	capture_opts(c, &o);
+	if (c->panic_set)
+		snprintf(panic, sizeof(panic), "%d", c->panic);
+	log_info("config: %d target(s), path %s, %s, dump level %d, final_action %s, failure_action %s, capture_timeout %d s, device_timeout %d s, kcap.panic=%s",
+		 c->nr_targets, c->path, capture_format_name(&o, fmt, sizeof(fmt)), c->dump_level,
+		 conf_action_name(c->final_action), conf_action_name(c->failure_action),
+		 c->capture_timeout, c->device_timeout, panic);
 }
 
 const char *capture_format_name(const struct dumpfile_opts *o, char *buf, size_t len)
@@ -136,10 +148,7 @@ int capture_open(struct capture *cap, const char *path, const struct kcap_conf *
 		 (unsigned long long)(cap->mem_bytes / MB), cap->dump.nr_ranges,
 		 cap->dump.nr_cpus);
 
-	cap->opts.elf = c->format == FMT_ELF;
-	cap->opts.flat = c->flat;
-	cap->opts.compress = cap->opts.elf ? 0 : c->compress;
-	cap->opts.dump_level = c->dump_level;
+	capture_opts(c, &cap->opts);
 	return 0;
 }
 

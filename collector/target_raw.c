@@ -197,7 +197,7 @@ static const char *raw_state_name(uint32_t state)
 {
 	switch (state) {
 	case RAW_WRITING:
-		return "writing (the capture stopped before the end)";
+		return "writing";
 	case RAW_COMPLETE:
 		return "complete";
 	case RAW_FAILED:
@@ -490,9 +490,10 @@ int cmd_savecore(int argc, char **argv)
 	}
 	complete = h.state == RAW_COMPLETE;
 	if (!complete && !force) {
-		log_warnx("%s: the dump is not complete (state %s, dump error %u%s%s): not copying it (--force copies %s)",
-			  dev, raw_state_name(h.state), h.dump_status,
-			  h.dump_status ? ": " : "", h.dump_status ? strerror((int)h.dump_status) : "",
+		log_warnx("%s: the dump is not complete (%s%s): not copying it (--force copies %s)",
+			  dev, h.state == RAW_WRITING ? "state writing: the capture stopped before the end" :
+			  h.state == RAW_FAILED ? "state failed: " : "unknown state",
+			  h.state == RAW_FAILED ? strerror((int)h.dump_status) : "",
 			  h.dump_offset ? "the text and the partial dump as vmcore-incomplete" :
 			  "the text: no dump was started");
 		goto out_close;

@@ -115,7 +115,7 @@ check "--force copies the partial dump" "vmcore-dmesg.txt vmcore-incomplete" "$(
 
 # 6. a partition too small for the dump: text only, state failed
 small=$work/small.img
-truncate -s 20M "$small"
+truncate -s 6M "$small"
 "$kcap" save --raw -c -d 31 "$vmcore" "$small" >/dev/null 2>"$work/6.log"
 check "save --raw to a small partition: exit status" 1 $? "$work/6.log"
 grepcheck "skip-for-space log line" 'save: raw .*: [0-9]+ MB free, dump needs about [0-9]+ MB: skipping' "$work/6.log"
