@@ -3,8 +3,8 @@
 #
 # kcap dmesg on synthetic dumps made by mkvmcore.c: a Linux 6.1 lockless
 # printk ring (records in every state, a wrapped block, multi-line, control
-# and non-ASCII bytes, truncated text) and a Linux 5.4 log_buf of printk_log
-# records, each as ELF (/proc/vmcore layout), kdump-compressed (raw and
+# and non-ASCII bytes, truncated text), a Linux 5.4 log_buf of printk_log
+# records and a Linux 3.2 plain-text log_buf, each as ELF (/proc/vmcore layout), kdump-compressed (raw and
 # zlib pages), and flattened (of both); 4- and 5-level page tables.
 #
 # Expected output: the golden files 30-dmesg-*.golden, which are what
@@ -44,6 +44,8 @@ cases="
 	printk_log	-f kdump -z
 	printk_log	-f flat
 	printk_log	-f flat-elf
+	plain		-f elf
+	plain		-f kdump -z
 "
 while read -r kind flags; do
 	[ -n "$kind" ] || continue

@@ -2,7 +2,7 @@
 /*
  * mkvmcore: write a small synthetic x86_64 crash dump for the reader tests.
  *
- *   mkvmcore [-k lockless|printk_log] [-f elf|kdump|flat|flat-elf] [-z]
+ *   mkvmcore [-k lockless|printk_log|plain] [-f elf|kdump|flat|flat-elf] [-z]
  *            [-i] [-e] [-5] OUT
  *
  * The "crashed kernel" has 8 MiB of physical address space with RAM at
@@ -17,6 +17,7 @@
  *               a wrapped data block, multi-line and non-ASCII text
  * -k printk_log Linux 5.4 log_buf of printk_log records (dictionaries,
  *               wrap marker)
+ * -k plain      Linux 3.2 log_buf of plain text that has wrapped
  * -f elf        ELF64 core laid out like /proc/vmcore (kernel-text
  *               PT_LOAD overlapping RAM, notes: NT_PRSTATUS + VMCOREINFO)
  * -f kdump      kdump-compressed (header v6), pages raw or (-z) zlib,
@@ -386,13 +387,40 @@ static void make_printk_log(void)
 	vi("OFFSET(printk_log.dict_len)=12");
 }
 
+/* ---- Linux < 3.5: log_buf is plain text, log_end counts all ever written ---- */
+
+static void make_plain(void)
+{
+	static const char text[] =
+		"<5>Linux version 3.2.0-synthetic (kcap unit test)\n"
+		"<6>BIOS-provided physical RAM map:\n"
+		"<6> BIOS-e820: 0000000000000000 - 000000000009fc00 (usable)\n"
+		"<0>Kernel panic - not syncing: synthetic 3.2, caf\xc3\xa9\n";
+	const uint32_t buf_len = 128;
+	uint64_t buf_pa = TP(0x4000), buf_va = TV(0x4000), end = 0;
+	size_t i;
+
+	/* the ring has wrapped: only the last buf_len characters are left */
+	for (i = 0; i < sizeof(text) - 1; i++, end++)
+		mem[buf_pa + end % buf_len] = (unsigned char)text[i];
+	put64(TP(0x3000), buf_va);		/* char *log_buf */
+	put32(TP(0x3008), buf_len);		/* int log_buf_len */
+	put32(TP(0x3010), (uint32_t)end);	/* unsigned log_end */
+	vi("SYMBOL(log_buf)=%llx", (unsigned long long)TV(0x3000));
+	vi("SYMBOL(log_buf_len)=%llx", (unsigned long long)TV(0x3008));
+	vi("SYMBOL(log_end)=%llx", (unsigned long long)TV(0x3010));
+}
+
 /* ---- the machine ---- */
 
-static void make_machine(int lockless)
+static void make_machine(const char *kind)
 {
-	const char *release = lockless ? "6.1.0-synthetic" : "5.4.0-synthetic";
+	int lockless = !strcmp(kind, "lockless");
+	const char *release = lockless ? "6.1.0-synthetic" :
+			      !strcmp(kind, "plain") ? "3.2.0-synthetic" :
+			      "5.4.0-synthetic";
 	char uts[6 * 65];
-	uint64_t uts_off = lockless ? 0 : 4;	/* 5.4: kref before name */
+	uint64_t uts_off = lockless ? 0 : 4;	/* older: kref before name */
 
 	mem = calloc(1, MEM_SIZE);
 	if (!mem)
@@ -441,6 +469,8 @@ static void make_machine(int lockless)
 	vi("OFFSET(page.mapping)=24");
 	if (lockless)
 		make_lockless();
+	else if (!strcmp(kind, "plain"))
+		make_plain();
 	else
 		make_printk_log();
 	vi("NUMBER(phys_base)=%lld", (long long)(TEXT_PA - (TEXT_VA - START_KMAP)));
@@ -751,10 +781,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc)
-		die("usage: mkvmcore [-k lockless|printk_log] [-f elf|kdump|flat|flat-elf] [-z] [-i] [-e] [-5] OUT");
-	if (strcmp(kind, "lockless") && strcmp(kind, "printk_log"))
+		die("usage: mkvmcore [-k lockless|printk_log|plain] [-f elf|kdump|flat|flat-elf] [-z] [-i] [-e] [-5] OUT");
+	if (strcmp(kind, "lockless") && strcmp(kind, "printk_log") &&
+	    strcmp(kind, "plain"))
 		die("unknown kind %s", kind);
-	make_machine(!strcmp(kind, "lockless"));
+	make_machine(kind);
 
 	if (!strcmp(fmt, "elf") || !strcmp(fmt, "flat-elf"))
 		make_elf(&b, elf_inc);
