@@ -404,6 +404,7 @@ int capture_worker(void *arg)
 
 	if (capture_open(&cap, CAPTURE_VMCORE, c) < 0) {
 		log_warnx("capture failed: %s cannot be read", CAPTURE_VMCORE);
+		capture_script("kdump_post", c->kdump_post, (char *const[]){ "1", "", NULL });
 		return 1;
 	}
 	modules_load(c->extra_modules);
@@ -524,7 +525,8 @@ int cmd_save(int argc, char **argv)
 
 	conf_init(&conf);
 	if (conffile) {
-		ret = conf_parse_file(&conf, conffile, 1, capture_conf_report, NULL);
+		/* lenient, like the capture kernel: problems are reported, not fatal */
+		ret = conf_parse_file(&conf, conffile, 0, capture_conf_report, NULL);
 		if (ret < 0) {
 			log_errno(ret, "%s", conffile);
 			return 1;

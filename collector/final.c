@@ -180,7 +180,7 @@ static void final_shell(void)
 		log_warn("exec /bin/sh");
 		_exit(127);
 	}
-	log_info("final action: shell on the console (pid %d); exit it to reboot", (int)pid);
+	log_info("shell on the console (pid %d): exit it to reboot", (int)pid);
 	for (;;) {
 		w = waitpid(-1, &status, 0);
 		if (w == pid || (w < 0 && errno == ECHILD))
