@@ -230,7 +230,8 @@ int target_raw_write(struct capture *cap, const char *tag, const char *what,
 	long n;
 	int fd, ret;
 
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	/* O_EXCL: a block device that is mounted or in use says EBUSY */
+	fd = open(path, O_RDWR | O_EXCL | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
 		log_warn("%s: %s: open %s", tag, what, path);
@@ -450,7 +451,7 @@ int cmd_savecore(int argc, char **argv)
 	dev = argv[optind];
 	base = argv[optind + 1];
 
-	fd = open(dev, O_RDWR | O_CLOEXEC);
+	fd = open(dev, O_RDWR | O_EXCL | O_CLOEXEC);
 	if (fd < 0) {
 		log_warn("open %s", dev);
 		return 1;
