@@ -1,0 +1,135 @@
+# kcap: crash-dump capture for Linux. `make` builds build/kcap and build/kcap.img; see README.md.
+# Overrides go in config.mak (see config.mak.example), not in this file.
+
+B           := build
+SYSROOT     := $(B)/sysroot
+MUSL_CC     := musl-gcc
+HOSTCC      := gcc
+KVER        :=
+MODULES_DIR :=
+KCAP_CONF   := rootfs-overlay/etc/kcap.conf
+IMAGE       := $(B)/kcap.img
+KCAP_COMPRESS :=
+# Fixed time for every file in the image (unless set in the environment): the commit time
+# of HEAD, so the same commit gives the same bytes.
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 1700000000)
+endif
+
+-include config.mak
+export SOURCE_DATE_EPOCH KCAP_COMPRESS
+
+# Size flags, shared by the collector and the third-party packages:
+#  -Os                     optimise for size: all of it sits in crashkernel= reserved memory
+#  -ffunction-sections     one section per function and per data object, so that...
+#  -fdata-sections
+#  -Wl,--gc-sections       ...the linker drops every section nothing refers to
+#  -static                 no dynamic loader or shared libc in the image
+#  -ffile-prefix-map       no build-machine paths (assert() messages) in the binaries
+OPT_CFLAGS  := -Os -ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)/=
+OPT_LDFLAGS := -static -Wl,--gc-sections
+# Linux UAPI headers for musl: links to linux-libc-dev's directories, nothing else of glibc.
+UAPI        := $(B)/musl-include
+PKG_CFLAGS  := $(OPT_CFLAGS) -isystem $(CURDIR)/$(UAPI)
+
+# stamp FILE,WORDS: FILE holds WORDS, rewritten (new mtime) only when they change, so that
+# what depends on FILE is rebuilt when a setting changes and a second make does nothing.
+stamp = $(shell mkdir -p $(dir $(1)) && echo '$(2)' | cmp -s - $(1) || echo '$(2)' >$(1))
+
+# Pinned Debian version of a source package, without the epoch (scripts/sources.lock).
+lockver = $(shell sed -n 's/^$(1) \([0-9]*:\)\{0,1\}\([^ ]*\) .*/\2/p' scripts/sources.lock | head -n 1)
+
+.PHONY: all deps check demo size kernel clean distclean
+all: $(B)/kcap $(IMAGE)
+
+include scripts/pkg/zlib.mk scripts/pkg/e2fsprogs.mk scripts/pkg/busybox.mk scripts/pkg/dropbear.mk
+
+$(UAPI)/.stamp:
+	@test -d /usr/include/linux || { echo "no /usr/include/linux: run make deps"; exit 1; }
+	mkdir -p $(@D)
+	ln -sfn /usr/include/linux $(@D)/linux
+	ln -sfn /usr/include/x86_64-linux-gnu/asm $(@D)/asm
+	ln -sfn /usr/include/asm-generic $(@D)/asm-generic
+	touch $@
+
+# --- the collector: every collector/*.c, static, musl ---------------------------------------
+KCAP_SRCS   := $(sort $(wildcard collector/*.c))
+KCAP_OBJS   := $(KCAP_SRCS:collector/%.c=$(B)/obj/%.o)
+KCAP_CFLAGS := -std=gnu11 $(OPT_CFLAGS) -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror \
+	-isystem $(UAPI) -I$(SYSROOT)/include -MMD -MP $(EXTRA_CFLAGS)
+KCAP_LIBS   := $(SYSROOT)/lib/libext2fs.a $(SYSROOT)/lib/libcom_err.a $(SYSROOT)/lib/libz.a
+
+$(B)/obj/%.o: collector/%.c | $(UAPI)/.stamp $(KCAP_LIBS)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(KCAP_CFLAGS) -c -o $@ $<
+
+# The version kcap prints: git describe.
+KCAP_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(call stamp,$(B)/.version,$(KCAP_VERSION))
+$(B)/obj/main.o: $(B)/.version
+$(B)/obj/main.o: KCAP_CFLAGS += -DKCAP_VERSION='"$(KCAP_VERSION)"'
+
+# kcap.debug keeps the symbols for gdb; kcap is what goes into the image.
+$(B)/kcap.debug: $(KCAP_OBJS) $(KCAP_LIBS)
+	$(MUSL_CC) $(OPT_LDFLAGS) -o $@ $(KCAP_OBJS) -L$(SYSROOT)/lib -lext2fs -lcom_err -lz
+$(B)/kcap: $(B)/kcap.debug
+	strip -o $@ $<
+
+-include $(KCAP_OBJS:.o=.d)
+
+# --- the image ----------------------------------------------------------------------------
+# Without KVER: the pinned Debian cloud kernel (scripts/fetch-kernel, build/kernel/).
+ifeq ($(KVER),)
+IMG_KERNEL := $(B)/kernel/release
+IMG_KVER    = $$(cat $(B)/kernel/release)
+IMG_MODDIR := $(B)/kernel/root
+$(IMG_KERNEL): scripts/sources.lock
+	scripts/fetch-kernel
+	touch $@
+else
+IMG_KERNEL :=
+IMG_KVER    = $(KVER)
+IMG_MODDIR := $(or $(MODULES_DIR),/)
+endif
+
+GEN_CPIO := $(B)/host/gen_cpio
+$(GEN_CPIO): initramfs/gen_cpio.c
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror -o $@ $<
+
+# The image is rebuilt when any of these settings change.
+$(call stamp,$(B)/.image-args,$(KVER) $(IMG_MODDIR) $(KCAP_CONF) $(SOURCE_DATE_EPOCH) $(KCAP_COMPRESS))
+
+OVERLAY := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
+
+$(IMAGE): initramfs/mkimage initramfs/modules.list $(GEN_CPIO) $(B)/kcap $(B)/busybox \
+		$(B)/dbclient $(KCAP_CONF) $(OVERLAY) $(IMG_KERNEL) $(B)/.image-args
+	initramfs/mkimage -o $@ -k "$(IMG_KVER)" -m "$(IMG_MODDIR)" -c "$(KCAP_CONF)" \
+		-b $(B) -r rootfs-overlay
+
+# --- everything else ----------------------------------------------------------------------
+deps:
+	scripts/install-deps
+
+check: all
+	tests/run
+
+demo: all
+	tests/qemu/demo.sh
+
+kernel:
+	@test -x scripts/build-kernel || { echo "scripts/build-kernel does not exist yet"; exit 1; }
+	scripts/build-kernel
+
+size: all
+	@initramfs/size-report $(B) $(IMAGE)
+
+# clean keeps what was downloaded (build/src/dl, build/kernel); distclean removes all of build/.
+clean:
+	rm -rf $(B)/obj $(B)/pkg $(B)/sysroot $(B)/host $(UAPI) $(B)/image \
+		$(B)/kcap $(B)/kcap.debug $(B)/kcap.img $(B)/busybox $(B)/busybox.links \
+		$(B)/dbclient $(B)/dropbearconvert $(B)/.image-args
+	find $(B)/src -mindepth 1 -maxdepth 1 ! -name dl -exec rm -rf {} + 2>/dev/null || true
+
+distclean:
+	rm -rf $(B)
