@@ -16,6 +16,8 @@
 #   KCAP_QEMU_KEEP=1    keep the scratch directory even when the test passes
 
 set -euo pipefail
+# Byte semantics everywhere: fast grep on binary dumps, stable sort order.
+export LC_ALL=C
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=$TOP/build
@@ -412,6 +414,20 @@ verify_dump() {
 	fi
 }
 
+# check_fill DUMP MIB: all MIB MiB of KCAPFILL pages (kcaptest.fill) are in an unfiltered,
+# uncompressed dump: every page index 0 .. MIB*256-1 appears once at least.
+check_fill() {
+	local want=$(($2 * 256)) got
+	# A tag is followed by 0xa5 bytes (preceded by whatever page is physically before it): cut
+	# the dump into alphanumeric words first (grep -o on a binary file takes minutes).
+	got=$(tr -c 'A-Za-z0-9' '\n' <"$1" | grep -oE 'KCAPFILL[0-9a-f]{8}$' | sort -u | wc -l)
+	if [ "$got" != "$want" ]; then
+		check_err "expected $want distinct KCAPFILL pages in $1, found $got"
+	else
+		note "fill pattern: all $want pages found"
+	fi
+}
+
 # find_dump_dir IMG PART PATH: the one <host>-<YYYY-MM-DD-HH:MM:SS> directory under PATH
 # (sets DUMP_DIR, the path inside the file system), or fails.
 find_dump_dir() {
@@ -435,6 +451,7 @@ find_dump_dir() {
 #   --expect-panic RE       crash's PANIC: line must match
 #   --expect-bt RE          crash's bt must show a frame matching
 #   --prod-append "OPTS"    more production kernel options (kcaptest.freeze=...)
+#   --fill MIB              fill MIB of memory with KCAPFILL pages before the crash
 #   --image IMG             capture initramfs (default $KCAP_IMG)
 #   --extra-disk IMG        another virtio disk, attached BEFORE the dump disk (the dump
 #                           disk then is /dev/vdb)
@@ -452,6 +469,7 @@ capture_test() {
 		--expect-panic) panic_re=$2 ;;
 		--expect-bt) bt_re=$2 ;;
 		--prod-append) extra=$2 ;;
+		--fill) extra+=" kcaptest.fill=$2" ;;
 		--image) image=$2 ;;
 		--extra-disk) extra_disks+=("$2") ;;
 		*) fail "capture_test: unknown option $1" ;;

@@ -3,7 +3,8 @@
 # it does, with the host's makedumpfile, what kcap's collector promises:
 #   <path>/<host>-<YYYY-MM-DD-HH:MM:SS>/{vmcore-dmesg.txt, vmcore, kexec-dmesg.log}
 # on the ext4 file system named by kcap.ext4= (UUID=, LABEL= or a device), path kcap.path=
-# (default /var/crash), then powers off.  With kcap.fake=nothing it writes nothing.
+# (default /var/crash), then powers off.  kcap.fake=nothing: write nothing; kcap.fake=elf: the
+# vmcore is a plain copy of /proc/vmcore (every page) instead of makedumpfile -l -d 31.
 # It is not kcap; the committed scenarios test build/kcap.img.
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -51,7 +52,11 @@ mount -t ext4 "$dev" /mnt || out "mount $dev failed"
 dir=/mnt$path/kcaptest-$(date +%Y-%m-%d-%H:%M:%S)
 mkdir -p "$dir"
 makedumpfile --dump-dmesg /proc/vmcore "$dir/vmcore-dmesg.txt" || say "dmesg failed"
-makedumpfile -l -d 31 /proc/vmcore "$dir/vmcore-incomplete" && mv "$dir/vmcore-incomplete" "$dir/vmcore"
+if [ "$mode" = elf ]; then
+	cat /proc/vmcore >"$dir/vmcore-incomplete"
+else
+	makedumpfile -l -d 31 /proc/vmcore "$dir/vmcore-incomplete"
+fi && mv "$dir/vmcore-incomplete" "$dir/vmcore"
 dmesg >"$dir/kexec-dmesg.log"
 umount /mnt
 out "saved to $dev:$path"
