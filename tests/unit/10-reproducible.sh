@@ -2,8 +2,9 @@
 # The capture image is reproducible: initramfs/mkimage run twice on the same inputs gives
 # the same bytes, even when the second run sees fresh copies of the inputs (other mtimes,
 # other paths), another umask and another TMPDIR. Reuses the binaries in build/ (make
-# first; nothing is rebuilt) and the pinned kernel's modules in build/kernel/. Also: no
-# path of this machine (the source tree, the temporary directories) inside the image.
+# first; nothing is rebuilt; they are copied first, so a concurrent make cannot change them
+# between the two runs) and the pinned kernel's modules in build/kernel/. Also: no path of
+# this machine (the source tree, the temporary directories) inside the image.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,6 +18,11 @@ done
 kver=$(cat "$b/kernel/release")
 work=$(mktemp -d "${TMPDIR:-/tmp}/kcap-repro.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
+bin=$work/bin
+mkdir -p "$bin/host"
+for f in kcap busybox busybox.links dbclient dropbearconvert host/gen_cpio; do
+	[ ! -e "$b/$f" ] || cp -p "$b/$f" "$bin/$f"
+done
 export SOURCE_DATE_EPOCH=1700000000
 fail=0
 
@@ -27,7 +33,7 @@ for conf in "$top/rootfs-overlay/etc/kcap.conf" "$work/nfs.conf"; do
 	name=$(basename "$conf" .conf)
 	mkdir -p "$work/a-$name" "$work/b-$name/tmp" "$work/b-$name/in"
 	if ! "$top/initramfs/mkimage" -o "$work/a-$name/kcap.img" -k "$kver" -m "$b/kernel/root" \
-		-c "$conf" -b "$b" -r "$top/rootfs-overlay" >"$work/a-$name/log" 2>&1; then
+		-c "$conf" -b "$bin" -r "$top/rootfs-overlay" >"$work/a-$name/log" 2>&1; then
 		echo "FAIL: mkimage ($name, first run):"
 		cat "$work/a-$name/log"
 		exit 1
@@ -37,7 +43,7 @@ for conf in "$top/rootfs-overlay/etc/kcap.conf" "$work/nfs.conf"; do
 	cp "$conf" "$work/b-$name/in/kcap.conf"
 	if ! (umask 077 && cd "$work" && TMPDIR=$work/b-$name/tmp "$top/initramfs/mkimage" \
 		-o "$work/b-$name/kcap.img" -k "$kver" -m "$b/kernel/root" \
-		-c "$work/b-$name/in/kcap.conf" -b "$b" -r "$work/b-$name/in/overlay") \
+		-c "$work/b-$name/in/kcap.conf" -b "$bin" -r "$work/b-$name/in/overlay") \
 		>"$work/b-$name/log" 2>&1; then
 		echo "FAIL: mkimage ($name, second run):"
 		cat "$work/b-$name/log"
@@ -49,7 +55,12 @@ for conf in "$top/rootfs-overlay/etc/kcap.conf" "$work/nfs.conf"; do
 		echo "FAIL: $name: two builds differ: expected sha256 $a, got $c"
 		xz -dc "$work/a-$name/kcap.img" | cpio -itv --quiet >"$work/a.list"
 		xz -dc "$work/b-$name/kcap.img" | cpio -itv --quiet >"$work/b.list"
-		diff "$work/a.list" "$work/b.list" | head -20
+		if cmp -s "$work/a.list" "$work/b.list"; then
+			echo "same entries; the contents differ: $(xz -dc "$work/a-$name/kcap.img" |
+				cmp - <(xz -dc "$work/b-$name/kcap.img"))"
+		else
+			diff "$work/a.list" "$work/b.list" | head -20
+		fi
 		fail=1
 	else
 		echo "ok: $name: identical, sha256 $a ($(wc -c <"$work/a-$name/kcap.img") bytes)"

@@ -50,7 +50,7 @@ check() {	# check DESCRIPTION TEST-ARGS...
 }
 check "/init, executable" -x "$r/init"
 if ! cmp -s "$r/init" "$b/kcap"; then
-	echo "FAIL: /init differs from build/kcap"
+	echo "FAIL: /init differs from build/kcap (expected the same bytes; image older than build/kcap? run make)"
 	fail=1
 fi
 check "/bin/busybox" -x "$r/bin/busybox"
