@@ -23,16 +23,20 @@ case $PROD_CMDLINE in
 esac
 
 # capture_test has no option for the capture kernel: wrap the library's prod_image so that
-# it puts build/bzImage into the production image (in this test's own image file, so the
-# cached build/qemu/prod.img of the other scenarios stays as it is).
+# it puts build/bzImage into the production image. Handing capture_test the capture
+# initramfs under another name makes it build that production image in this test's own
+# directory, so the cached build/qemu/prod.img of the other scenarios stays as it is.
 eval "lib_$(declare -f prod_image)"
 prod_image() {
-	lib_prod_image "$@" -o "$QBUILD/prod-kcap-kernel.img" -k "$BZIMAGE"
+	lib_prod_image -k "$BZIMAGE" "$@"
 }
+[ -f "$KCAP_IMG" ] || fail "capture initramfs $KCAP_IMG is missing (run: make)"
+ln -s "$KCAP_IMG" "$T/kcap.img"
 
 uuid=$(new_uuid)
 mkdisk_gpt "$T/disk.img" 1024 "ext4:1000:KCAPDUMP:$uuid"
 capture_test --panic sysrq --disk "$T/disk.img" --part 1 --kcap "kcap.ext4=UUID=$uuid" \
+	--image "$T/kcap.img" \
 	--expect-panic 'sysrq triggered crash' --expect-bt 'sysrq_handle_crash'
 
 # The production kernel is Debian's; the capture must have run on ours (KBUILD_BUILD_USER
