@@ -26,6 +26,7 @@ struct dumpfile_stats {
 	uint64_t pages_present;		/* pages of memory in the source */
 	uint64_t pages_dumped;		/* pages written (incl. shared zero pages) */
 	uint64_t pages_excluded;	/* left out by the dump level */
+	uint64_t pages_zero;		/* zero pages seen among the kept ones */
 	uint64_t bytes_written;		/* size of the output */
 	int level_used;			/* may be lower than asked (missing VMCOREINFO) */
 };
