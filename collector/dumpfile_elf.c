@@ -5,11 +5,15 @@
  *
  *   Elf64_Ehdr | PT_NOTE + PT_LOADs (room reserved) | notes | page data
  *
- * Each PT_LOAD is a run of stored pages followed by the pages left out
- * after it (p_filesz < p_memsz: readers see zeros there, as for
- * makedumpfile's output). Zero pages are only known once read, so the
- * program headers are written last, into room reserved for as many as
- * the run structure can need: one pass over the pages.
+ * A run of stored pages is one PT_LOAD (p_filesz == p_memsz); the pages
+ * left out after it are another, with p_filesz 0 (readers see zeros, as
+ * in makedumpfile's output). Not one PT_LOAD with p_filesz < p_memsz:
+ * makedumpfile maps [p_offset, p_offset + p_memsz) of the file and takes
+ * it for physically contiguous, which the next run's data is not. The
+ * empty ones point at the end of the data, where nothing follows.
+ * Zero pages are only known once read, so the program headers are written
+ * last, into room reserved for as many as the run structure can need: one
+ * pass over the pages.
  *
  * Gaps shorter than T pages are stored as zeros inside the run rather
  * than split off, to keep the header count (crash scans the PT_LOADs
@@ -305,29 +309,59 @@ static long range_phdrs(const struct ew *w, const struct orange *o, uint64_t lim
 	return n;
 }
 
-/* Write the program headers and then the ELF header. */
+/*
+ * Write the program headers and then the ELF header. limit: end of what
+ * is described (bytes of physical memory), data_end: end of the data in
+ * the file.
+ */
 static int finish(struct ew *w, uint64_t reserved, uint64_t notes_off,
-		  uint64_t limit, int incomplete)
+		  uint64_t limit, uint64_t data_end, int incomplete)
 {
 	struct dump *d = w->j->d;
-	Elf64_Phdr *ph;
+	Elf64_Phdr *ph, *run;
 	Elf64_Ehdr eh;
-	long n = 1;
+	long n = 0, k;
 	int i, ret;
 
+	/* runs with what is left out after them folded into p_memsz... */
+	run = calloc(reserved / 2 + 1, sizeof(*run));
 	ph = calloc(reserved + 1, sizeof(*ph));
-	if (!ph)
+	if (!run || !ph) {
+		free(run);
+		free(ph);
 		return -ENOMEM;
+	}
+	for (i = 0; i < w->nor && n >= 0; i++)
+		n = range_phdrs(w, &w->or[i], limit, run, n, (long)reserved / 2);
+	if (n < 0) {
+		free(run);
+		free(ph);
+		return -EOVERFLOW;	/* a bug in the header budget */
+	}
+	/* ...then split: the data, and an empty PT_LOAD for the rest */
 	ph[0].p_type = PT_NOTE;
 	ph[0].p_offset = notes_off;
 	ph[0].p_filesz = d->notes_len;
 	ph[0].p_memsz = d->notes_len;
-	for (i = 0; i < w->nor && n >= 0; i++)
-		n = range_phdrs(w, &w->or[i], limit, ph, n, (long)reserved + 1);
-	if (n < 0) {
-		free(ph);
-		return -EOVERFLOW;	/* a bug in the header budget */
+	for (k = 0, i = 1; k < n; k++) {
+		Elf64_Phdr r = run[k];
+
+		if (r.p_filesz) {
+			ph[i] = r;
+			ph[i].p_memsz = r.p_filesz;
+			i++;
+		}
+		if (r.p_memsz > r.p_filesz) {
+			memset(&ph[i], 0, sizeof(ph[i]));
+			ph[i].p_paddr = r.p_paddr + r.p_filesz;
+			ph[i].p_vaddr = r.p_vaddr + r.p_filesz;
+			ph[i].p_offset = data_end;
+			ph[i].p_memsz = r.p_memsz - r.p_filesz;
+			i++;
+		}
 	}
+	free(run);
+	n = i;
 	for (i = 1; i < n; i++) {
 		ph[i].p_type = PT_LOAD;
 		ph[i].p_flags = PF_R | PF_W | PF_X;
@@ -381,7 +415,7 @@ int dumpfile_elf_write(struct df_job *j, struct df_sink *s)
 	struct dump *d = j->d;
 	const uint8_t *bm = j->f->keep;
 	uint64_t ps = d->page_size, hist[64], first, P, T, E, margin, zero_room;
-	uint64_t reserved, notes_off, data_off, used = 0, p_rem, limit, maxc = 1;
+	uint64_t reserved, runs_max, notes_off, data_off, used = 0, p_rem, limit, maxc = 1;
 	int zero_pages = j->level & FILTER_ZERO;
 	struct span *sp = NULL;
 	struct df_src src;
@@ -416,15 +450,17 @@ int dumpfile_elf_write(struct df_job *j, struct df_sink *s)
 		P = first;
 		for (m = (uint64_t)k; m < 64; m++)
 			P += hist[m];
-		if (E + margin + P <= PH_MAX)
+		if (2 * (E + margin + P) <= PH_MAX)
 			break;
 	}
+	/* counted in runs; each run may need a second header for its gap */
 	T = 1ULL << k;
 	zero_room = zero_pages ? j->f->nr_keep / T + 1 : 0;
-	reserved = E + margin + P + zero_room;
-	if (reserved > PH_MAX)
-		reserved = E + margin + P > PH_MAX ? E + margin + P : PH_MAX;
-	limit = reserved - E;
+	runs_max = E + margin + P + zero_room;
+	if (2 * runs_max > PH_MAX)
+		runs_max = E + margin + P > PH_MAX / 2 ? E + margin + P : PH_MAX / 2;
+	reserved = 2 * runs_max;
+	limit = runs_max - E;
 	p_rem = P;
 	log_debug("elf: %d ranges, gaps >= %llu pages split, %llu program headers reserved",
 		  w.nor, (unsigned long long)T, (unsigned long long)reserved);
@@ -578,14 +614,14 @@ int dumpfile_elf_write(struct df_job *j, struct df_sink *s)
 					break;
 			}
 			w.nruns = n;
-			finish(&w, reserved, notes_off, stop, 1);
+			finish(&w, reserved, notes_off, stop, w.data.durable, 1);
 		}
 		goto out;
 	}
 	if (w.bad)
 		log_warnx("elf: %llu pages could not be read: the dump says it is incomplete",
 			  (unsigned long long)w.bad);
-	ret = finish(&w, reserved, notes_off, UINT64_MAX, w.bad != 0);
+	ret = finish(&w, reserved, notes_off, UINT64_MAX, df_cache_pos(&w.data), w.bad != 0);
 out:
 	free(head);
 	free(sp);

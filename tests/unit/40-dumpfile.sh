@@ -97,6 +97,10 @@ if command -v readelf >/dev/null; then
 		fi
 	done < <(readelf -lW "$work/e")
 	check "ELF: kernel image PT_LOAD shares the RAM data" "$ram" "$text"
+	# makedumpfile reads [p_offset, p_offset + p_memsz) as one physically
+	# contiguous piece: a PT_LOAD with data must not have p_filesz < p_memsz
+	check "ELF: no PT_LOAD with 0 < p_filesz < p_memsz" "" \
+		"$(readelf -lW "$work/e" | awk '$1 == "LOAD" && $5 != "0x000000" && $5 != $6')"
 	check "ELF: first program header is PT_NOTE" NOTE \
 		"$(readelf -lW "$work/e" | awk '/^  [A-Z]/ && $1 != "Type" { print $1; exit }')"
 fi
