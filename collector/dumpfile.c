@@ -522,32 +522,15 @@ static void fcache_drop(void)
 	fcache.valid = 0;
 }
 
-/* Get the filter result for (d, level); the caller owns *f afterwards. */
-static int get_filter(struct dump *d, int level, struct filter_result *f, int keep_copy)
+/* The filter result for (d, level), kept for a dumpfile_write() to come. */
+static const struct filter_result *cached_filter(struct dump *d, int level, int *err)
 {
-	int ret;
-
-	if (fcache_match(d, level)) {
-		*f = fcache.f;
-		if (!keep_copy)
-			fcache.valid = 0;	/* ownership moves to the caller */
-		else {
-			f->keep = malloc(fcache.f.bytes ? fcache.f.bytes : 8);
-			if (!f->keep)
-				return -ENOMEM;
-			memcpy(f->keep, fcache.f.keep, fcache.f.bytes);
-		}
-		return 0;
-	}
+	if (fcache_match(d, level))
+		return &fcache.f;
 	fcache_drop();
-	ret = filter_build(d, level, f);
-	if (ret || !keep_copy)
-		return ret;
-	fcache.f = *f;
-	fcache.f.keep = malloc(f->bytes ? f->bytes : 8);
-	if (!fcache.f.keep)
-		return 0;	/* no cache then */
-	memcpy(fcache.f.keep, f->keep, f->bytes);
+	*err = filter_build(d, level, &fcache.f);
+	if (*err)
+		return NULL;
 	fcache.valid = 1;
 	fcache.d = d;
 	fcache.fd = d->fd;
@@ -556,7 +539,19 @@ static int get_filter(struct dump *d, int level, struct filter_result *f, int ke
 	fcache.max_pfn = d->max_pfn;
 	fcache.vi_len = d->vmcoreinfo_len;
 	fcache.vi_hash = vi_hash(d);
-	return 0;
+	return &fcache.f;
+}
+
+/* The filter result for (d, level), owned by the caller: the cached one if any. */
+static int take_filter(struct dump *d, int level, struct filter_result *f)
+{
+	if (fcache_match(d, level)) {
+		*f = fcache.f;
+		fcache.valid = 0;
+		return 0;
+	}
+	fcache_drop();
+	return filter_build(d, level, f);
 }
 
 static int check_opts(const struct dump *d, const struct dumpfile_opts *o)
@@ -574,7 +569,7 @@ static int check_opts(const struct dump *d, const struct dumpfile_opts *o)
 int dumpfile_estimate(struct dump *src, const struct dumpfile_opts *o,
 		      uint64_t *max, uint64_t *expected)
 {
-	struct filter_result f;
+	const struct filter_result *f;
 	struct dumpfile_stats st;
 	struct df_job j;
 	uint64_t data, head;
@@ -583,17 +578,17 @@ int dumpfile_estimate(struct dump *src, const struct dumpfile_opts *o,
 	ret = check_opts(src, o);
 	if (ret)
 		return ret;
-	ret = get_filter(src, o->dump_level, &f, 1);
-	if (ret)
+	f = cached_filter(src, o->dump_level, &ret);
+	if (!f)
 		return ret;
 	memset(&j, 0, sizeof(j));
 	memset(&st, 0, sizeof(st));
 	j.d = src;
 	j.o = o;
-	j.f = &f;
+	j.f = (struct filter_result *)f;
 	j.st = &st;
-	j.level = f.level;
-	data = f.nr_keep * src->page_size;
+	j.level = f->level;
+	data = f->nr_keep * src->page_size;
 	head = o->elf ? dumpfile_elf_overhead(&j) : dumpfile_kdump_overhead(&j);
 	*max = head + data;
 	/*
@@ -604,11 +599,10 @@ int dumpfile_estimate(struct dump *src, const struct dumpfile_opts *o,
 	 */
 	if (!o->elf && o->compress)
 		*expected = head + data * 3 / 10;
-	else if (o->elf && !(f.level & FILTER_ZERO))
+	else if (o->elf && !(f->level & FILTER_ZERO))
 		*expected = *max;
 	else
 		*expected = head + data * 9 / 10;
-	filter_free(&f);
 	return 0;
 }
 
@@ -627,7 +621,7 @@ int dumpfile_write(struct dump *src, const struct dumpfile_opts *o, int fd,
 	ret = check_opts(src, o);
 	if (ret)
 		return ret;
-	ret = get_filter(src, o->dump_level, &f, 0);
+	ret = take_filter(src, o->dump_level, &f);
 	if (ret)
 		return ret;
 
