@@ -250,7 +250,8 @@ mkdisk_gpt() {
 		truncate -s "${mib}M" "$img.p"
 		mkdir -p "$img.d/var/crash"
 		mkfs.ext4 -q -F -L "$label" -U "$uuid" -d "$img.d" "$img.p" || fail "mkfs.ext4 for $img:$i failed"
-		dd if="$img.p" of="$img" bs=512 seek="$start" conv=notrunc,sparse status=none
+		dd if="$img.p" of="$img" bs=1M seek=$((start * 512)) oflag=seek_bytes \
+			conv=notrunc,sparse status=none
 		rm -rf "$img.p" "$img.d"
 	done
 }
@@ -453,12 +454,13 @@ find_dump_dir() {
 #   --prod-append "OPTS"    more production kernel options (kcaptest.freeze=...)
 #   --fill MIB              fill MIB of memory with KCAPFILL pages before the crash
 #   --image IMG             capture initramfs (default $KCAP_IMG)
+#   --kernel K              capture kernel (default: the cloud kernel, $VMLINUZ)
 #   --extra-disk IMG        another virtio disk, attached BEFORE the dump disk (the dump
 #                           disk then is /dev/vdb)
 # Fails with the serial log path on any problem; on success prints the numbers.
 capture_test() {
 	local panic=sysrq kcap="" disk="" part=1 path=/var/crash panic_re="" bt_re="" extra=""
-	local image=$KCAP_IMG extra_disks=()
+	local image=$KCAP_IMG extra_disks=() ckernel=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--panic) panic=$2 ;;
@@ -471,6 +473,7 @@ capture_test() {
 		--prod-append) extra=$2 ;;
 		--fill) extra+=" kcaptest.fill=$2" ;;
 		--image) image=$2 ;;
+		--kernel) ckernel=$2 ;;
 		--extra-disk) extra_disks+=("$2") ;;
 		*) fail "capture_test: unknown option $1" ;;
 		esac
@@ -481,9 +484,10 @@ capture_test() {
 	fi
 	kernel_setup --dbg
 	need_tools makedumpfile crash
+	# The shared build/qemu/prod.img is for the default capture kernel and image only.
 	local pimg=$QBUILD/prod.img
-	[ "$image" = "$KCAP_IMG" ] || pimg=$T/prod.img
-	prod_image -o "$pimg" -i "$image"
+	[ "$image" = "$KCAP_IMG" ] && [ -z "$ckernel" ] || pimg=$T/prod.img
+	prod_image -o "$pimg" -i "$image" -k "${ckernel:-$VMLINUZ}"
 	local marker log=$T/serial.log
 	marker=$(new_uuid)
 	QEMU_DISKS=("${extra_disks[@]}" "$disk")
