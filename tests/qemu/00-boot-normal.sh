@@ -1,6 +1,7 @@
 #!/bin/bash
 # 00-boot-normal: kcap.img booted as an ordinary initramfs (no crash, no /proc/vmcore) must say
 # it is not a capture kernel and power the machine off by itself.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 kernel_setup

@@ -1,5 +1,6 @@
 #!/bin/bash
 # 10-ext4-uuid: sysrq crash, kcap saves to an ext4 partition found by UUID (kcap.ext4=UUID=...).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 uuid=$(new_uuid)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # 11-ext4-label: sysrq crash, kcap saves to an ext4 file system found by label
 # (kcap.ext4=LABEL=...), on the second of two disks.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 mkdisk_gpt "$T/other.img" 64 "ext4:48:OTHERFS:$(new_uuid)"

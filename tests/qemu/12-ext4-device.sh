@@ -1,6 +1,7 @@
 #!/bin/bash
 # 12-ext4-device: sysrq crash, kcap saves to an ext4 partition named by device
 # (kcap.ext4=/dev/vda3, behind two other partitions).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 mkdisk_gpt "$T/disk.img" 1024 "raw:8" "ext4:32:DECOY:$(new_uuid)" "ext4:900:KCAPDUMP:$(new_uuid)"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # 20-panic-oops: a real oops (NULL pointer write in kcapoops.ko, built against the pinned
 # kernel's headers) with kernel.panic_on_oops=1, captured to ext4 by UUID.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 uuid=$(new_uuid)

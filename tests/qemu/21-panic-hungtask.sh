@@ -2,6 +2,7 @@
 # 21-panic-hungtask: kernel.hung_task_panic=1 with a writer stuck on a frozen ext4 file
 # system -- the dump target itself, so kcap has to mount a file system that was mounted and
 # frozen when the kernel died.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 uuid=$(new_uuid)

@@ -1,5 +1,6 @@
 #!/bin/bash
 # 22-panic-nmi: the NMI button (QEMU monitor "nmi") with kernel.unknown_nmi_panic=1.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 uuid=$(new_uuid)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # 23-panic-softlockup: kcapoops.ko spins with preemption off; kernel.softlockup_panic=1 and
 # watchdog_thresh=1 turn the soft lockup into a panic.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 uuid=$(new_uuid)

@@ -2,6 +2,7 @@
 # 90-broken-image: the harness itself must fail a capture that writes nothing.
 # A capture initramfs whose /init only powers off goes through the same capture_test as the
 # real scenarios; that run must FAIL, and its message must name the serial log.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 kernel_setup --dbg

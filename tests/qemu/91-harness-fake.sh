@@ -5,6 +5,7 @@
 # (or the kernel, QEMU, crash) before suspecting kcap. The kcap dmesg comparison is the one
 # check left out: this dump was not made by kcap. The stand-in copies /proc/vmcore whole, so
 # the 64 MiB of KCAPFILL pages filled before the crash must all be in it.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 kernel_setup --dbg

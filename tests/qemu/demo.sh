@@ -6,6 +6,7 @@
 # an ext4 file system on a virtual disk, copies the dump directory out to build/demo/ and
 # shows: where it is, its size, how long the capture took, the end of the crashed kernel's log
 # and what crash(8) says about it. Takes 1-2 minutes once the kernel is downloaded.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 demo=$BUILD/demo
@@ -59,7 +60,10 @@ echo "on this host:  $demo/$dir/"
 find "$demo/$dir" -type f -printf '  %12s  %f\n' | sort -k2
 size=$(stat -c %s "$demo/$dir/vmcore")
 echo "vmcore: $((size / 1024 / 1024)) MiB ($size bytes) from a $QEMU_MEM MiB guest"
-echo "capture took ${CAPTURE_SECS}s from the panic to power-off ($QEMU_END); whole VM run ${QEMU_SECS}s"
+echo "capture took ${CAPTURE_SECS}s from the panic until the VM ended ($QEMU_END); whole VM run ${QEMU_SECS}s"
+# The capture kernel's own clock: from its boot to the collector's "capture complete".
+done_at=$(grep -a 'kcap: capture complete' "$log" | head -n 1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+[ -z "$done_at" ] || echo "capture kernel boot to 'kcap: capture complete': ${done_at}s"
 
 step "last lines of vmcore-dmesg.txt"
 if [ -f "$demo/$dir/vmcore-dmesg.txt" ]; then
