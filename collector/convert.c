@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kcap convert: rebuild a dump file from a flattened stream, as
- * `makedumpfile -R` does: each {offset, size} record's data goes to that
- * offset of the output. A stream that ends before its end marker leaves
- * a file marked incomplete (kdump status flag, ELF e_flags) and exit 1.
+ * kcap convert: from one dump file format to another.
+ *
+ * Without format options, a flattened stream (makedumpfile -F, kcap save
+ * -F) is rebuilt as `makedumpfile -R` does: each {offset, size} record's
+ * data goes to that offset of the output, from a file or standard input.
+ * A stream that ends before its end marker leaves a file marked
+ * incomplete (kdump status flag, ELF e_flags) and exit 1.
+ *
+ * With -c, -l, -E, -F or -d, any dump the reader opens (ELF, kdump-
+ * compressed, flattened) is written again by the dump writers: another
+ * format, another compression, or a higher dump level (the source's level
+ * is kept: pages it left out cannot come back).
  */
 #include <endian.h>
 #include <errno.h>
@@ -81,9 +89,52 @@ static void mark_incomplete(int fd)
 static int usage(void)
 {
 	fprintf(stderr, "usage: kcap convert [FLAT|-] OUTPUT\n"
-		"  rebuild a dump file from a flattened stream (makedumpfile -F,\n"
-		"  kcap save -F), read from FLAT or standard input\n");
+		"       kcap convert [-c|-l|-E] [-F] [-d LEVEL] INPUT OUTPUT|-\n"
+		"  The first form rebuilds a dump file from a flattened stream\n"
+		"  (makedumpfile -F, kcap save -F) read from FLAT or standard input,\n"
+		"  as makedumpfile -R. The second writes INPUT (ELF, kdump-compressed\n"
+		"  or flattened) again: kdump-compressed (-c zlib, -l the fastest\n"
+		"  compression built in, neither: none) or ELF (-E), flattened (-F,\n"
+		"  needed for OUTPUT -), leaving out what LEVEL (0-31) says.\n");
 	return 2;
+}
+
+/* Write in again with the dump writers. */
+static int rewrite(const struct dumpfile_opts *o, const char *in, const char *out)
+{
+	struct dumpfile_stats st;
+	struct dump d;
+	int fd, ret;
+
+	ret = dump_open(&d, in);
+	if (ret) {
+		log_errno(-ret, "convert: %s", in);
+		return 1;
+	}
+	if (!strcmp(out, "-")) {
+		fd = 1;
+	} else {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			log_warn("convert: %s", out);
+			dump_close(&d);
+			return 1;
+		}
+	}
+	ret = dumpfile_write(&d, o, fd, 0, &st);
+	if (ret)
+		log_errno(-ret, "convert: writing %s", out);
+	else
+		log_info("convert: %s: %llu of %llu pages, %llu bytes, dump level %d",
+			 out, (unsigned long long)st.pages_dumped,
+			 (unsigned long long)st.pages_present,
+			 (unsigned long long)st.bytes_written, st.level_used);
+	if (fd > 1 && close(fd) && !ret) {
+		log_warn("convert: %s", out);
+		ret = -EIO;
+	}
+	dump_close(&d);
+	return ret ? 1 : 0;
 }
 
 int cmd_convert(int argc, char **argv)
@@ -91,9 +142,44 @@ int cmd_convert(int argc, char **argv)
 	const char *in = "-", *out;
 	unsigned char hdr[FLAT_HEADER_SIZE], *buf;
 	uint64_t records = 0, bytes = 0, type = 0;
-	int ifd = 0, ofd, ret = 0, status = 1;
+	int ifd = 0, ofd, ret = 0, status = 1, c, again = 0;
+	struct dumpfile_opts o;
 	size_t got;
+	char *end;
 
+	memset(&o, 0, sizeof(o));
+	optind = 1;
+	while ((c = getopt(argc, argv, "clEFd:")) != -1) {
+		again = 1;
+		switch (c) {
+		case 'c':
+			o.compress = DUMP_COMP_ZLIB;
+			break;
+		case 'l':
+			o.compress = DUMP_COMP_LZO;
+			break;
+		case 'E':
+			o.elf = 1;
+			break;
+		case 'F':
+			o.flat = 1;
+			break;
+		case 'd':
+			o.dump_level = (int)strtol(optarg, &end, 10);
+			if (*end || o.dump_level < 0 || o.dump_level > 31)
+				return usage();
+			break;
+		default:
+			return usage();
+		}
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (again) {
+		if (argc != 3 || !strcmp(argv[1], "-") || (!strcmp(argv[2], "-") && !o.flat))
+			return usage();
+		return rewrite(&o, argv[1], argv[2]);
+	}
 	if (argc == 2) {
 		out = argv[1];
 	} else if (argc == 3) {

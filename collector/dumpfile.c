@@ -578,7 +578,8 @@ int dumpfile_estimate(struct dump *src, const struct dumpfile_opts *o,
 	ret = check_opts(src, o);
 	if (ret)
 		return ret;
-	f = cached_filter(src, o->dump_level, &ret);
+	f = cached_filter(src, o->dump_level | (src->dump_level > 0 ? (src->dump_level & 31) : 0),
+			  &ret);
 	if (!f)
 		return ret;
 	memset(&j, 0, sizeof(j));
@@ -613,7 +614,7 @@ int dumpfile_write(struct dump *src, const struct dumpfile_opts *o, int fd,
 	struct filter_result f;
 	struct df_sink s;
 	struct df_job j;
-	int ret;
+	int ret, level;
 
 	if (!st)
 		st = &dummy;
@@ -621,9 +622,13 @@ int dumpfile_write(struct dump *src, const struct dumpfile_opts *o, int fd,
 	ret = check_opts(src, o);
 	if (ret)
 		return ret;
-	ret = take_filter(src, o->dump_level, &f);
+	/* a dump made at some level cannot give back what it left out */
+	level = o->dump_level | (src->dump_level > 0 ? (src->dump_level & 31) : 0);
+	ret = take_filter(src, level, &f);
 	if (ret)
 		return ret;
+	if ((o->compress & DUMP_COMP_LZO) && !o->elf)
+		log_info("dumpfile: no LZO in this build: pages compressed with zlib (level 1)");
 
 	memset(&j, 0, sizeof(j));
 	j.d = src;

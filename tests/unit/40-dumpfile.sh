@@ -105,6 +105,28 @@ if command -v readelf >/dev/null; then
 		"$(readelf -lW "$work/e" | awk '/^  [A-Z]/ && $1 != "Type" { print $1; exit }')"
 fi
 
+# kcap convert -c/-E/-F/-d: any dump the reader opens, written again
+"$dfcheck" write -c -d 0 "$work/core.elf" "$work/k0" >/dev/null 2>&1
+"$dfcheck" write -F -c -d 0 "$work/core.elf" - >"$work/k0.flat" 2>/dev/null
+"$dfcheck" convert -c -d 31 "$work/k0" "$work/cv.k31" 2>/dev/null
+while read -r name opts in level; do
+	opts=${opts//_/ }
+	# shellcheck disable=SC2086 # opts is a list of options
+	"$dfcheck" convert $opts "$work/$in" "$work/cv" 2>"$work/cv.log"
+	check "convert $name: exit status" 0 $? "$work/cv.log"
+	if [ "${opts#*-F}" != "$opts" ]; then
+		"$dfcheck" convert "$work/cv" "$work/cv.r" 2>>"$work/cv.log" &&
+			mv "$work/cv.r" "$work/cv"
+	fi
+	"$dfcheck" verify "$work/core.elf" "$work/cv" "$work/manifest" "$level" >"$work/cv.v" 2>&1
+	check "convert $name: pages kept and left out (level $level)" 0 $? "$work/cv.v"
+done <<'TABLE'
+kdump-to-refiltered	-c_-d_31	k0	31
+kdump-to-elf		-E_-d_8		k0	8
+refiltered-keeps-level	-E_-d_8		cv.k31	31
+flat-to-elf		-E_-d_16	k0.flat	16
+kdump-to-flat		-F_-c_-d_1	k0	1
+TABLE
 # VMCOREINFO without what a level bit needs: that bit is dropped, loudly
 while read -r name level expect skip; do
 	"$mkcore" -x "$skip" "$work/x.elf" "$work/x.man" || exit 1

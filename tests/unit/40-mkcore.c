@@ -9,7 +9,8 @@
  * page) and [0x100000, 0x1000000), the kernel image mapped at
  * 0xffffffff81000000 from 0x200000 (a second PT_LOAD repeating those RAM
  * pages, as on x86_64). VMCOREINFO as Linux 6.1 exports it, with
- * SPARSEMEM_EXTREME mem_section roots and struct pages in the direct map.
+ * SPARSEMEM_EXTREME mem_section roots and struct pages in the direct map,
+ * which init_top_pgt maps with one 1 GiB page.
  * The struct pages describe free buddy blocks, page cache, anonymous and
  * hugetlb pages, compound pages, slab and offline pages; MANIFEST gets one
  * line "pfn classes" per pfn of RAM, classes being letters of:
@@ -35,6 +36,7 @@
 #define ROOTS_PA	0x900000ULL
 #define SECTIONS_PA	0x901000ULL
 #define UTS_OFF		0x1000ULL	/* init_uts_ns, in the kernel image */
+#define PGT_OFF		0x180000ULL	/* init_top_pgt, and the PUD after it */
 
 /* struct page of Linux 6.1 (x86_64) */
 #define SZ_PAGE		64
@@ -240,6 +242,15 @@ static void build_memory(void)
 	put64(ROOTS_PA, PAGE_OFFSET + SECTIONS_PA);
 	put64(SECTIONS_PA, (PAGE_OFFSET + MEMMAP_PA) | 0x7);	/* present, map, online */
 
+	/*
+	 * Page tables: the direct map as one 1 GiB page (readers of a kdump
+	 * file find page_offset by walking them)
+	 */
+	memset(mem + TEXT_PA + PGT_OFF, 0, 2 * PS);
+	put64(TEXT_PA + PGT_OFF + ((PAGE_OFFSET >> 39) & 511) * 8,
+	      (TEXT_PA + PGT_OFF + PS) | 0x63);		/* present, rw, A, D */
+	put64(TEXT_PA + PGT_OFF + PS, 0x0 | 0xe3);	/* + PSE: 1 GiB at 0 */
+
 	/* init_uts_ns.name */
 	memset(mem + TEXT_PA + UTS_OFF, 0, 6 * 65);
 	strcpy((char *)mem + TEXT_PA + UTS_OFF, "Linux");
@@ -267,7 +278,7 @@ static void build_vmcoreinfo(void)
 		 (unsigned long long)(TEXT_VA + UTS_OFF));
 	vi(line);
 	vi("OFFSET(uts_namespace.name)=0");
-	vi("SYMBOL(swapper_pg_dir)=ffffffff81100000");
+	vi("SYMBOL(swapper_pg_dir)=ffffffff81180000");
 	snprintf(line, sizeof(line), "SYMBOL(mem_section)=%llx",
 		 (unsigned long long)(PAGE_OFFSET + ROOTS_PA));
 	vi(line);
@@ -299,7 +310,7 @@ static void build_vmcoreinfo(void)
 	snprintf(line, sizeof(line), "NUMBER(phys_base)=%lld",
 		 (long long)(TEXT_PA - (TEXT_VA - 0xffffffff80000000ULL)));
 	vi(line);
-	vi("SYMBOL(init_top_pgt)=ffffffff81100000");
+	vi("SYMBOL(init_top_pgt)=ffffffff81180000");
 	vi("NUMBER(pgtable_l5_enabled)=0");
 	vi("KERNELOFFSET=0");
 	vi("CRASHTIME=1700000000");
