@@ -447,6 +447,9 @@ find_dump_dir() {
 # capture_test OPTIONS: build, boot, crash, capture, read back, verify.
 #   --panic KIND            sysrq|oops|softlockup|hungtask|nmi
 #   --kcap "OPTS"           kcap.* options for the capture command line (the target, ...)
+#   --kcap-file "OPTS"      more capture options, which may hold double quotes
+#                           (kcap.core_collector="makedumpfile -E -d 1"): they go in a file
+#                           of a small cpio appended to the production initramfs
 #   --disk IMG --part N     where the dump lands (the disk is the first virtio disk)
 #   --path P                dump path inside the file system (default /var/crash)
 #   --expect-panic RE       crash's PANIC: line must match
@@ -460,11 +463,12 @@ find_dump_dir() {
 # Fails with the serial log path on any problem; on success prints the numbers.
 capture_test() {
 	local panic=sysrq kcap="" disk="" part=1 path=/var/crash panic_re="" bt_re="" extra=""
-	local image=$KCAP_IMG extra_disks=() ckernel=""
+	local image=$KCAP_IMG extra_disks=() ckernel="" kcap_file=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--panic) panic=$2 ;;
 		--kcap) kcap=$2 ;;
+		--kcap-file) kcap_file=$2 ;;
 		--disk) disk=$2 ;;
 		--part) part=$2 ;;
 		--path) path=$2 ;;
@@ -488,6 +492,15 @@ capture_test() {
 	local pimg=$QBUILD/prod.img
 	[ "$image" = "$KCAP_IMG" ] && [ -z "$ckernel" ] || pimg=$T/prod.img
 	prod_image -o "$pimg" -i "$image" -k "${ckernel:-$VMLINUZ}"
+	if [ -n "$kcap_file" ]; then
+		# Concatenated newc archives: the kernel unpacks one after the other.
+		mkdir -p "$T/extra.d/kcaptest"
+		printf '%s\n' "$kcap_file" >"$T/extra.d/kcaptest/capture.cmdline"
+		cpio_dir "$T/extra.d" "$T/extra.cpio"
+		cat "$pimg" "$T/extra.cpio" >"$T/initrd.img"
+		pimg=$T/initrd.img
+		note "capture options from a file: $kcap_file"
+	fi
 	local marker log=$T/serial.log
 	marker=$(new_uuid)
 	QEMU_DISKS=("${extra_disks[@]}" "$disk")

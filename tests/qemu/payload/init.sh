@@ -3,7 +3,8 @@
 # It plays the production side of kcap: load the capture kernel, leave a marker in the
 # kernel log, optionally fill memory with a known pattern, then crash the way it is told.
 # Everything comes from the kernel command line (unknown dotted parameters never reach init):
-#   kcaptest.capture="..."   capture kernel command line (kcap.panic=<kernel.panic> is added)
+#   kcaptest.capture="..."   capture kernel command line (kcap.panic=<kernel.panic> is added,
+#                            and the contents of /kcaptest/capture.cmdline if it exists)
 #   kcaptest.panic=sysrq|oops|softlockup|hungtask|nmi|none
 #   kcaptest.marker=UUID     logged as "KCAPTEST-MARKER-UUID" at KERN_EMERG before the crash
 #   kcaptest.fill=MIB        fill MIB of anonymous memory with "KCAPFILL<page index>" pages
@@ -41,6 +42,8 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 capture=$(sed -n 's/.*kcaptest\.capture="\([^"]*\)".*/\1/p' /proc/cmdline)
+# Options that need quotes of their own come in a file (a cpio appended to the initramfs).
+[ ! -r /kcaptest/capture.cmdline ] || capture="$capture $(cat /kcaptest/capture.cmdline)"
 
 while read -r ko; do
 	insmod "$ko" || die "insmod $ko failed"
