@@ -10,7 +10,8 @@
  * 0xffffffff81000000 from 0x200000 (a second PT_LOAD repeating those RAM
  * pages, as on x86_64). VMCOREINFO as Linux 6.1 exports it, with
  * SPARSEMEM_EXTREME mem_section roots and struct pages in the direct map,
- * which init_top_pgt maps with one 1 GiB page.
+ * which init_top_pgt maps with one 1 GiB page (the kernel image with a
+ * 2 MiB one).
  * The struct pages describe free buddy blocks, page cache, anonymous and
  * hugetlb pages, compound pages, slab and offline pages; MANIFEST gets one
  * line "pfn classes" per pfn of RAM, classes being letters of:
@@ -246,10 +247,16 @@ static void build_memory(void)
 	 * Page tables: the direct map as one 1 GiB page (readers of a kdump
 	 * file find page_offset by walking them)
 	 */
-	memset(mem + TEXT_PA + PGT_OFF, 0, 2 * PS);
+	memset(mem + TEXT_PA + PGT_OFF, 0, 4 * PS);
 	put64(TEXT_PA + PGT_OFF + ((PAGE_OFFSET >> 39) & 511) * 8,
 	      (TEXT_PA + PGT_OFF + PS) | 0x63);		/* present, rw, A, D */
 	put64(TEXT_PA + PGT_OFF + PS, 0x0 | 0xe3);	/* + PSE: 1 GiB at 0 */
+	/* and the kernel image as one 2 MiB page */
+	put64(TEXT_PA + PGT_OFF + ((TEXT_VA >> 39) & 511) * 8,
+	      (TEXT_PA + PGT_OFF + 2 * PS) | 0x63);
+	put64(TEXT_PA + PGT_OFF + 2 * PS + ((TEXT_VA >> 30) & 511) * 8,
+	      (TEXT_PA + PGT_OFF + 3 * PS) | 0x63);
+	put64(TEXT_PA + PGT_OFF + 3 * PS + ((TEXT_VA >> 21) & 511) * 8, TEXT_PA | 0xe3);
 
 	/* init_uts_ns.name */
 	memset(mem + TEXT_PA + UTS_OFF, 0, 6 * 65);
