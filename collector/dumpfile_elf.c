@@ -15,11 +15,12 @@
  * last, into room reserved for as many as the run structure can need: one
  * pass over the pages.
  *
- * Gaps shorter than T pages are stored as zeros inside the run rather
- * than split off, to keep the header count (crash scans the PT_LOADs
- * linearly on every read) below PH_MAX. T is the smallest power of two
- * that fits the gaps the page filter made; zero-page gaps use the room
- * left over.
+ * Gaps shorter than GAP_MIN pages are stored as zeros inside the run
+ * rather than split off (a header costs 56 bytes, crash scans them all on
+ * every read). Only when the filter leaves more than RUNS_MAX gaps does
+ * the threshold double until they fit. Zero-page gaps use the room left
+ * over. Past 65534 headers the count is in section header 0 (PN_XNUM), as
+ * makedumpfile does and crash and makedumpfile read.
  *
  * While writing, the ELF header has only the PT_NOTE and e_flags says
  * incomplete (DUMP_ELF_INCOMPLETE, which crash knows); the last write
@@ -35,8 +36,9 @@
 #include "log.h"
 
 #define DUMP_ELF_INCOMPLETE	0x1	/* e_flags, as makedumpfile and crash */
-#define PH_MAX			16384	/* program headers, at most */
-#define GAP_MIN			8	/* smallest gap worth a PT_LOAD */
+#define RUNS_MAX		(1u << 19)	/* data runs: 2 headers each, 56 MiB */
+#define ZERO_RUNS_MAX		32768		/* room for zero-page gaps */
+#define GAP_MIN			8		/* smallest gap worth a PT_LOAD */
 #define DATA_CACHE		(1024 * 1024)
 
 /* A PT_LOAD of the output: a physical range and its virtual address. */
@@ -314,7 +316,7 @@ static long range_phdrs(const struct ew *w, const struct orange *o, uint64_t lim
  * is described (bytes of physical memory), data_end: end of the data in
  * the file.
  */
-static int finish(struct ew *w, uint64_t reserved, uint64_t notes_off,
+static int finish(struct ew *w, uint64_t reserved, uint64_t shdr_off, uint64_t notes_off,
 		  uint64_t limit, uint64_t data_end, int incomplete)
 {
 	struct dump *d = w->j->d;
@@ -325,7 +327,7 @@ static int finish(struct ew *w, uint64_t reserved, uint64_t notes_off,
 
 	/* runs with what is left out after them folded into p_memsz... */
 	run = calloc(reserved / 2 + 1, sizeof(*run));
-	ph = calloc(reserved + 1, sizeof(*ph));
+	ph = calloc(reserved + 3, sizeof(*ph));	/* + the section header room */
 	if (!run || !ph) {
 		free(run);
 		free(ph);
@@ -372,10 +374,14 @@ static int finish(struct ew *w, uint64_t reserved, uint64_t notes_off,
 	 * Flat: the unused header room as zeros too, so that the stream is
 	 * no smaller than the file (crash compares the two).
 	 */
-	if (!ret && w->s->flat && reserved + 1 > (uint64_t)n) {
-		memset(ph, 0, (reserved + 1 - (uint64_t)n) * sizeof(*ph));
-		ret = df_sink_write(w->s, sizeof(eh) + (uint64_t)n * sizeof(*ph), ph,
-				    (reserved + 1 - (uint64_t)n) * sizeof(*ph));
+	if (!ret && w->s->flat) {
+		uint64_t from = sizeof(eh) + (uint64_t)n * sizeof(*ph);
+		uint64_t to = n < PN_XNUM ? notes_off : shdr_off;
+
+		if (to > from) {
+			memset(ph, 0, to - from);	/* ph holds reserved + 1 */
+			ret = df_sink_write(w->s, from, ph, to - from);
+		}
 	}
 	free(ph);
 	if (ret)
@@ -398,7 +404,24 @@ static int finish(struct ew *w, uint64_t reserved, uint64_t notes_off,
 	eh.e_flags = incomplete ? DUMP_ELF_INCOMPLETE : 0;
 	eh.e_ehsize = sizeof(eh);
 	eh.e_phentsize = sizeof(Elf64_Phdr);
-	eh.e_phnum = (Elf64_Half)n;
+	if (n < PN_XNUM) {
+		eh.e_phnum = (Elf64_Half)n;
+	} else {
+		Elf64_Shdr sh;
+
+		/* extended numbering: the count in section header 0 */
+		memset(&sh, 0, sizeof(sh));
+		sh.sh_type = SHT_NULL;
+		sh.sh_size = 1;
+		sh.sh_info = (Elf64_Word)n;
+		ret = df_sink_write(w->s, shdr_off, &sh, sizeof(sh));
+		if (ret)
+			return ret;
+		eh.e_phnum = PN_XNUM;
+		eh.e_shoff = shdr_off;
+		eh.e_shentsize = sizeof(sh);
+		eh.e_shnum = 1;
+	}
 	return df_sink_write(w->s, 0, &eh, sizeof(eh));
 }
 
@@ -406,8 +429,13 @@ uint64_t dumpfile_elf_overhead(struct df_job *j)
 {
 	uint64_t ps = j->d->page_size;
 
-	return sizeof(Elf64_Ehdr) + (uint64_t)PH_MAX * sizeof(Elf64_Phdr) +
-	       j->d->notes_len + ps;
+	/* a guess at the runs: one per 64 pages kept, at most RUNS_MAX */
+	uint64_t runs = j->f->nr_keep / 64 + 1024;
+
+	if (runs > RUNS_MAX)
+		runs = RUNS_MAX;
+	return sizeof(Elf64_Ehdr) + 2 * (runs + ZERO_RUNS_MAX) * sizeof(Elf64_Phdr) +
+	       sizeof(Elf64_Shdr) + j->d->notes_len + ps;
 }
 
 int dumpfile_elf_write(struct df_job *j, struct df_sink *s)
@@ -415,7 +443,8 @@ int dumpfile_elf_write(struct df_job *j, struct df_sink *s)
 	struct dump *d = j->d;
 	const uint8_t *bm = j->f->keep;
 	uint64_t ps = d->page_size, hist[64], first, P, T, E, margin, zero_room;
-	uint64_t reserved, runs_max, notes_off, data_off, used = 0, p_rem, limit, maxc = 1;
+	uint64_t reserved, runs_max, shdr_off, notes_off, data_off, used = 0, p_rem, limit;
+	uint64_t maxc = 1;
 	int zero_pages = j->level & FILTER_ZERO;
 	struct span *sp = NULL;
 	struct df_src src;
@@ -450,22 +479,23 @@ int dumpfile_elf_write(struct df_job *j, struct df_sink *s)
 		P = first;
 		for (m = (uint64_t)k; m < 64; m++)
 			P += hist[m];
-		if (2 * (E + margin + P) <= PH_MAX)
+		if (E + margin + P <= RUNS_MAX)
 			break;
 	}
 	/* counted in runs; each run may need a second header for its gap */
 	T = 1ULL << k;
 	zero_room = zero_pages ? j->f->nr_keep / T + 1 : 0;
+	if (zero_room > ZERO_RUNS_MAX)
+		zero_room = ZERO_RUNS_MAX;
 	runs_max = E + margin + P + zero_room;
-	if (2 * runs_max > PH_MAX)
-		runs_max = E + margin + P > PH_MAX / 2 ? E + margin + P : PH_MAX / 2;
 	reserved = 2 * runs_max;
 	limit = runs_max - E;
 	p_rem = P;
 	log_debug("elf: %d ranges, gaps >= %llu pages split, %llu program headers reserved",
 		  w.nor, (unsigned long long)T, (unsigned long long)reserved);
 
-	notes_off = sizeof(Elf64_Ehdr) + (reserved + 1) * sizeof(Elf64_Phdr);
+	shdr_off = sizeof(Elf64_Ehdr) + (reserved + 1) * sizeof(Elf64_Phdr);
+	notes_off = shdr_off + sizeof(Elf64_Shdr);	/* room for PN_XNUM */
 	data_off = (notes_off + d->notes_len + ps - 1) / ps * ps;
 	if (data_off == notes_off)
 		data_off += ps;		/* never an empty write */
@@ -614,14 +644,15 @@ int dumpfile_elf_write(struct df_job *j, struct df_sink *s)
 					break;
 			}
 			w.nruns = n;
-			finish(&w, reserved, notes_off, stop, w.data.durable, 1);
+			finish(&w, reserved, shdr_off, notes_off, stop, w.data.durable, 1);
 		}
 		goto out;
 	}
 	if (w.bad)
 		log_warnx("elf: %llu pages could not be read: the dump says it is incomplete",
 			  (unsigned long long)w.bad);
-	ret = finish(&w, reserved, notes_off, UINT64_MAX, df_cache_pos(&w.data), w.bad != 0);
+	ret = finish(&w, reserved, shdr_off, notes_off, UINT64_MAX, df_cache_pos(&w.data),
+		     w.bad != 0);
 out:
 	free(head);
 	free(sp);
