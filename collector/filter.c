@@ -369,8 +369,7 @@ static int any_kept(const uint8_t *bm, uint64_t from, uint64_t to)
  * SPARSEMEM_EXTREME an array of roots, each pointing at a page of
  * struct mem_section; without it one flat array.
  */
-static int section_maps(struct dump *d, struct pg *p, uint64_t *maps,
-			uint64_t nsec, uint64_t pfn_shift)
+static int section_maps(struct dump *d, struct pg *p, uint64_t *maps, uint64_t nsec)
 {
 	uint64_t sym, sz_ms, nroots_ex, spr, i, nsec_max;
 	int64_t o_map = get_off(d, "mem_section.section_mem_map");
@@ -395,7 +394,6 @@ static int section_maps(struct dump *d, struct pg *p, uint64_t *maps,
 	nroots_ex = (nsec_max + p->page_size / sz_ms - 1) / (p->page_size / sz_ms);
 	extreme = vmcoreinfo_length(d, "mem_section", &len) || len == nroots_ex;
 	spr = extreme ? p->page_size / sz_ms : 1;
-	(void)pfn_shift;
 
 	secbuf = malloc(spr * sz_ms);
 	if (!secbuf)
@@ -497,7 +495,7 @@ static int scan_mem_map(struct dump *d, struct pg *p)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = section_maps(d, p, maps, nsec, pfn_shift);
+	ret = section_maps(d, p, maps, nsec);
 	if (ret)
 		goto out;
 
