@@ -352,7 +352,7 @@ run_qemu() {
 		return 1
 	elif grep -qa 'reboot: Power down' "$log"; then
 		QEMU_END=poweroff
-	elif grep -qa 'reboot: Restarting system' "$log"; then
+	elif grep -qaE 'reboot: Restarting system|Rebooting in [0-9]+ seconds' "$log"; then
 		QEMU_END=reboot
 	else
 		QEMU_END="exit"
@@ -493,7 +493,11 @@ capture_test() {
 	# The shared build/qemu/prod.img is for the default capture kernel and image only.
 	local pimg=$QBUILD/prod.img
 	[ "$image" = "$KCAP_IMG" ] && [ -z "$ckernel" ] || pimg=$T/prod.img
-	prod_image -o "$pimg" -i "$image" -k "${ckernel:-$VMLINUZ}"
+	if [ -n "$ckernel" ]; then
+		prod_image -o "$pimg" -i "$image" -k "$ckernel"
+	else
+		prod_image -o "$pimg" -i "$image"
+	fi
 	if [ -n "$kcap_file" ]; then
 		# Concatenated newc archives: the kernel unpacks one after the other.
 		mkdir -p "$T/extra.d/kcaptest"
