@@ -200,9 +200,15 @@ int capture_check_space(struct capture *cap, const char *tag, const char *what,
 			uint64_t avail)
 {
 	uint64_t max, expected;
+	struct progress pr;
 	int ret;
 
+	/* the estimate reads mem_map (the filter pass): show progress */
+	progress_init(&pr, "vmcore", cap->dump.page_size);
+	cap->opts.progress = progress_update;
+	cap->opts.progress_arg = &pr;
 	ret = dumpfile_estimate(&cap->dump, &cap->opts, &max, &expected);
+	cap->opts.progress = NULL;
 	if (ret < 0) {
 		log_errno(ret, "%s: %s: cannot estimate the dump size (%llu MB free): trying anyway",
 			  tag, what, (unsigned long long)(avail / MB));

@@ -477,7 +477,21 @@ void df_progress(struct df_job *j, uint64_t done)
 	if (t < j->next_tick_ns && done != j->total)
 		return;
 	j->next_tick_ns = t + 250000000ULL;
-	j->o->progress(j->o->progress_arg, done, j->total);
+	j->o->progress(j->o->progress_arg, DUMPFILE_WRITING, done, j->total);
+}
+
+/* filter_build()'s progress: arg is the dumpfile_opts. */
+static void filter_tick(void *arg, uint64_t done, uint64_t total)
+{
+	const struct dumpfile_opts *o = arg;
+
+	o->progress(o->progress_arg, DUMPFILE_FILTERING, done, total);
+}
+
+static int build_filter(struct dump *d, int level, const struct dumpfile_opts *o,
+			struct filter_result *f)
+{
+	return filter_build(d, level, f, o->progress ? filter_tick : NULL, (void *)o);
 }
 
 /* ---- the filter result, shared by estimate and write ------------------------ */
@@ -523,12 +537,13 @@ static void fcache_drop(void)
 }
 
 /* The filter result for (d, level), kept for a dumpfile_write() to come. */
-static const struct filter_result *cached_filter(struct dump *d, int level, int *err)
+static const struct filter_result *cached_filter(struct dump *d, int level,
+						 const struct dumpfile_opts *o, int *err)
 {
 	if (fcache_match(d, level))
 		return &fcache.f;
 	fcache_drop();
-	*err = filter_build(d, level, &fcache.f);
+	*err = build_filter(d, level, o, &fcache.f);
 	if (*err)
 		return NULL;
 	fcache.valid = 1;
@@ -543,7 +558,8 @@ static const struct filter_result *cached_filter(struct dump *d, int level, int 
 }
 
 /* The filter result for (d, level), owned by the caller: the cached one if any. */
-static int take_filter(struct dump *d, int level, struct filter_result *f)
+static int take_filter(struct dump *d, int level, const struct dumpfile_opts *o,
+		       struct filter_result *f)
 {
 	if (fcache_match(d, level)) {
 		*f = fcache.f;
@@ -551,7 +567,7 @@ static int take_filter(struct dump *d, int level, struct filter_result *f)
 		return 0;
 	}
 	fcache_drop();
-	return filter_build(d, level, f);
+	return build_filter(d, level, o, f);
 }
 
 static int check_opts(const struct dump *d, const struct dumpfile_opts *o)
@@ -579,7 +595,7 @@ int dumpfile_estimate(struct dump *src, const struct dumpfile_opts *o,
 	if (ret)
 		return ret;
 	f = cached_filter(src, o->dump_level | (src->dump_level > 0 ? (src->dump_level & 31) : 0),
-			  &ret);
+			  o, &ret);
 	if (!f)
 		return ret;
 	memset(&j, 0, sizeof(j));
@@ -624,7 +640,7 @@ int dumpfile_write(struct dump *src, const struct dumpfile_opts *o, int fd,
 		return ret;
 	/* a dump made at some level cannot give back what it left out */
 	level = o->dump_level | (src->dump_level > 0 ? (src->dump_level & 31) : 0);
-	ret = take_filter(src, level, &f);
+	ret = take_filter(src, level, o, &f);
 	if (ret)
 		return ret;
 	if ((o->compress & DUMP_COMP_LZO) && !o->elf)
@@ -649,7 +665,7 @@ int dumpfile_write(struct dump *src, const struct dumpfile_opts *o, int fd,
 	if (st->pages_present >= st->pages_dumped)
 		st->pages_excluded = st->pages_present - st->pages_dumped;
 	if (!ret && o->progress)
-		o->progress(o->progress_arg, j.total, j.total);
+		o->progress(o->progress_arg, DUMPFILE_WRITING, j.total, j.total);
 	filter_free(&f);
 	return ret;
 }

@@ -12,13 +12,22 @@
 
 #include "dump.h"
 
+#define DUMPFILE_FILTERING	1
+#define DUMPFILE_WRITING	2
+
 struct dumpfile_opts {
 	int elf;			/* 1: ELF; 0: kdump-compressed */
 	int flat;			/* 1: flattened stream (sequential writes only) */
 	unsigned int compress;		/* DUMP_COMP_ZLIB, DUMP_COMP_LZO (if built), 0 */
 	int dump_level;			/* 0..31 */
-	/* called every few hundred ms with pages done / pages to do */
-	void (*progress)(void *arg, uint64_t done, uint64_t total);
+	/*
+	 * Called every few hundred ms (every chunk of mem_map while filtering)
+	 * with the phase and pages done / pages to do: DUMPFILE_FILTERING
+	 * counts pfns of mem_map scanned of max_pfn (by dumpfile_estimate(),
+	 * or by dumpfile_write() when no estimate came first), DUMPFILE_WRITING
+	 * pages written of pages kept.
+	 */
+	void (*progress)(void *arg, int phase, uint64_t done, uint64_t total);
 	void *progress_arg;
 };
 

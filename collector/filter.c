@@ -39,6 +39,8 @@ struct pg {
 	uint8_t *keep;
 	uint64_t max_pfn;
 	struct filter_result *r;
+	void (*progress)(void *arg, uint64_t done, uint64_t total);
+	void *progress_arg;
 };
 
 static int64_t get_off(struct dump *d, const char *name)
@@ -509,6 +511,8 @@ static int scan_mem_map(struct dump *d, struct pg *p)
 		for (pfn = start; pfn < end; pfn += CHUNK_PAGES) {
 			uint64_t n = end - pfn < CHUNK_PAGES ? end - pfn : CHUNK_PAGES;
 
+			if (p->progress)
+				p->progress(p->progress_arg, pfn, p->max_pfn);
 			if (next >= pfn + n || !any_kept(p->keep, pfn, pfn + n))
 				continue;
 			if (dump_read_virt(d, maps[s] + pfn * p->sz_page, buf,
@@ -529,7 +533,8 @@ out:
 	return ret;
 }
 
-int filter_build(struct dump *d, int level, struct filter_result *r)
+int filter_build(struct dump *d, int level, struct filter_result *r,
+		 void (*progress)(void *arg, uint64_t done, uint64_t total), void *progress_arg)
 {
 	struct pg p;
 	uint64_t v;
@@ -548,6 +553,8 @@ int filter_build(struct dump *d, int level, struct filter_result *r)
 	p.keep = r->keep;
 	p.max_pfn = r->max_pfn;
 	p.r = r;
+	p.progress = progress;
+	p.progress_arg = progress_arg;
 	p.page_size = d->page_size;
 	p.kver = kernel_version(d);
 	p.o_flags = get_off(d, "page.flags");
@@ -595,6 +602,8 @@ int filter_build(struct dump *d, int level, struct filter_result *r)
 	}
 	r->level = p.level;
 	r->nr_keep = filter_count(r->keep, r->bytes);
+	if (progress)
+		progress(progress_arg, r->max_pfn, r->max_pfn);
 	return 0;
 }
 

@@ -43,9 +43,12 @@ struct filter_result {
  * Build the bitmap for a dump level. When VMCOREINFO lacks something a
  * level bit needs, that bit is dropped (one log_warnx naming the missing
  * entry) and r->level says what was applied; unreadable parts of mem_map
- * keep their pages. Returns 0 or -errno (-ENOMEM).
+ * keep their pages. progress (may be NULL) is called for every chunk of
+ * mem_map with the pfn reached of max_pfn, and with (max_pfn, max_pfn) at
+ * the end. Returns 0 or -errno (-ENOMEM).
  */
-int filter_build(struct dump *d, int level, struct filter_result *r);
+int filter_build(struct dump *d, int level, struct filter_result *r,
+		 void (*progress)(void *arg, uint64_t done, uint64_t total), void *progress_arg);
 void filter_free(struct filter_result *r);
 
 static inline int filter_test(const uint8_t *bm, uint64_t pfn)

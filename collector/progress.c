@@ -2,6 +2,7 @@
 /* Progress lines on the console while the dump is written. */
 #include <stdio.h>
 
+#include "dumpfile.h"
 #include "log.h"
 #include "progress.h"
 
@@ -13,6 +14,8 @@ void progress_init(struct progress *p, const char *what, uint64_t page_size)
 	p->page_size = page_size;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 	p->last_ms = 0;
+	p->phase = 0;
+	p->phase_ms = 0;
 }
 
 long progress_elapsed_ms(const struct progress *p)
@@ -47,16 +50,22 @@ void progress_format(char *buf, size_t len, const char *what, uint64_t done_byte
 		 (unsigned long long)(rate / MB), (unsigned long long)eta);
 }
 
-void progress_update(void *arg, uint64_t done, uint64_t total)
+void progress_update(void *arg, int phase, uint64_t done, uint64_t total)
 {
 	struct progress *p = arg;
-	char line[160];
+	char what[64], line[160];
 	long now = progress_elapsed_ms(p);
 
+	if (phase != p->phase) {
+		p->phase = phase;
+		p->phase_ms = now;
+	}
 	if (now - p->last_ms < PROGRESS_INTERVAL_MS)
 		return;
 	p->last_ms = now;
-	progress_format(line, sizeof(line), p->what, done * p->page_size,
-			total * p->page_size, now);
+	snprintf(what, sizeof(what), "%s%s", p->what,
+		 phase == DUMPFILE_FILTERING ? ": filtering" : "");
+	progress_format(line, sizeof(line), what, done * p->page_size,
+			total * p->page_size, now - p->phase_ms);
 	log_info("%s", line);
 }
