@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +486,8 @@ int cmd_save(int argc, char **argv)
 	char dir[PATH_MAX], what[PATH_MAX + 8], *end;
 	int opt, ret, dirfd;
 
+	/* like the capture worker: EPIPE from a dead pipe, not death by SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "clEFd:h", longopts, NULL)) != -1) {
 		switch (opt) {

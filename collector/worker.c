@@ -76,6 +76,8 @@ int worker_run(int (*fn)(void *arg), void *arg, int timeout_s)
 	}
 	if (pid == 0) {
 		early_child_signals();
+		/* a write to a dead pipe (ssh, a script) fails with EPIPE, not kills */
+		signal(SIGPIPE, SIG_IGN);
 		setpgid(0, 0);
 		_exit(fn(arg) & 0xff);
 	}
