@@ -41,20 +41,9 @@ case $PROD_CMDLINE in
 *) fail "cannot set crashkernel=$CRASHKERNEL in lib.sh's PROD_CMDLINE: $PROD_CMDLINE" ;;
 esac
 
-# capture_test has no option for the capture kernel: wrap the library's prod_image so that
-# it puts build/bzImage into the production image. Handing capture_test the capture
-# initramfs under another name makes it build that production image in this test's own
-# directory, so the cached build/qemu/prod.img of the other scenarios stays as it is.
-eval "lib_$(declare -f prod_image)"
-prod_image() {
-	lib_prod_image -k "$BZIMAGE" "$@"
-}
-ln -s "$KCAP_IMG" "$T/kcap.img"
-
 uuid=$(new_uuid)
 mkdisk_gpt "$T/disk.img" 1024 "ext4:1000:KCAPDUMP:$uuid"
-capture_test --panic sysrq --disk "$T/disk.img" --part 1 --kcap "kcap.ext4=UUID=$uuid" \
-	--image "$T/kcap.img" \
+capture_test --kernel "$BZIMAGE" --panic sysrq --disk "$T/disk.img" --part 1 --kcap "kcap.ext4=UUID=$uuid" \
 	--expect-panic 'sysrq triggered crash' --expect-bt 'sysrq_handle_crash'
 
 # The production kernel is Debian's; the capture must have run on ours (KBUILD_BUILD_USER
