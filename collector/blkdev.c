@@ -160,7 +160,9 @@ int blkdev_find(const char *spec, int timeout_s, char *dev, size_t len, int *dup
 			return 0;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= timeout_s)
+		/* in ms: whole seconds would cut the wait short by up to 1 s */
+		if ((now.tv_sec - start.tv_sec) * 1000LL +
+		    (now.tv_nsec - start.tv_nsec) / 1000000 >= timeout_s * 1000LL)
 			return -ETIMEDOUT;
 		nanosleep(&poll, NULL);
 	}
