@@ -46,7 +46,7 @@ done
 	say "FATAL: no kcapbench.runs= on the command line"
 	bye
 }
-say "makedumpfile: $(makedumpfile -v 2>&1 | head -n 1)"
+say "$(makedumpfile -v 2>&1 | head -n 1)"
 say "vmcore: $(stat -c %s /proc/vmcore) bytes; MemFree $(sed -n 's/^MemFree: *//p' /proc/meminfo)"
 
 # wait_dev DEV: up to 10 s for /dev/DEV.
