@@ -10,5 +10,5 @@ mkdisk_gpt "$T/disk.img" 1024 "ext4:1000:KCAPDUMP:$uuid"
 capture_test --panic hungtask --disk "$T/disk.img" --part 1 --kcap "kcap.ext4=UUID=$uuid" \
 	--prod-append "kcaptest.freeze=/dev/vda1" \
 	--expect-panic 'hung_task: blocked tasks' \
-	--expect-bt 'watchdog|hung'
+	--expect-bt '\] watchdog(\.cold)? at '
 pass "capture ${CAPTURE_SECS}s after the panic"

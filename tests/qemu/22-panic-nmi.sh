@@ -7,5 +7,5 @@ uuid=$(new_uuid)
 mkdisk_gpt "$T/disk.img" 1024 "ext4:1000:KCAPDUMP:$uuid"
 capture_test --panic nmi --disk "$T/disk.img" --part 1 --kcap "kcap.ext4=UUID=$uuid" \
 	--expect-panic 'NMI: Not continuing' \
-	--expect-bt 'nmi'
+	--expect-bt 'unknown_nmi_error|exc_nmi'
 pass "capture ${CAPTURE_SECS}s after the panic"

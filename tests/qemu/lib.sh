@@ -398,7 +398,7 @@ verify_dump() {
 		fi
 		if ! grep -qaE '^ *#[0-9]+ \[' "$v/crash.out"; then
 			check_err "crash bt: no backtrace frames (see $v/crash.out)"
-		elif ! grep -qaE -- "$bt_re" "$v/crash.out"; then
+		elif ! grep -aE '^ *#[0-9]+ \[|exception RIP:' "$v/crash.out" | grep -qaE -- "$bt_re"; then
 			check_err "crash bt: expected a frame matching /$bt_re/ (see $v/crash.out)"
 		fi
 	else
