@@ -41,6 +41,16 @@ PROD_CMDLINE="console=ttyS0 crashkernel=160M panic=1 printk.devkmsg=on"
 rm -rf "$T"
 mkdir -p "$T"
 
+# A scenario stopped half way (^C, a failed check) leaves no QEMU behind.
+QEMU_PID=""
+lib_cleanup() {
+	if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
+		kill "$QEMU_PID" 2>/dev/null || true
+	fi
+}
+trap lib_cleanup EXIT
+trap 'exit 130' INT TERM
+
 # --- outcome -----------------------------------------------------------------------------
 
 fail() {
@@ -318,6 +328,7 @@ run_qemu() {
 	t0=$(date +%s.%N)
 	timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 "${args[@]}" </dev/null >"$T/qemu.out" 2>&1 &
 	pid=$!
+	QEMU_PID=$pid
 	cat "$mon.out" >"$T/monitor.log" &
 	catpid=$!
 	while kill -0 "$pid" 2>/dev/null; do
@@ -333,6 +344,7 @@ run_qemu() {
 	done
 	rc=0
 	wait "$pid" || rc=$?
+	QEMU_PID=""
 	local t1
 	t1=$(date +%s.%N)
 	# QEMU is gone: opening the FIFO read-write releases the reader if QEMU never opened it.
