@@ -1,7 +1,5 @@
 # shellcheck shell=bash
-# The scenarios that source this file read KVER MODDIR PROD_IMG CAPTURE_OUT ...:
-# shellcheck disable=SC2034
-# tests/qemu/lib.sh: shared by every QEMU scenario (sourced, bash).
+# tests/qemu/lib.sh: shared by every QEMU scenario (sourced, bash). See tests/qemu/README.md.
 #
 # A scenario boots the pinned Debian cloud kernel in QEMU (TCG) with a production initramfs
 # that loads kcap as the crash kernel, crashes it for real, and then inspects what kcap left on
@@ -15,6 +13,8 @@
 #   KCAP_QEMU_TIMEOUT=s hard limit of one QEMU run (default 240)
 #   KCAP_QEMU_KEEP=1    keep the scratch directory even when the test passes
 
+# The scenarios that source this file read KVER MODDIR PROD_IMG CAPTURE_OUT ...:
+# shellcheck disable=SC2034
 set -euo pipefail
 # Byte semantics everywhere: fast grep on binary dumps, stable sort order.
 export LC_ALL=C
