@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "cmd.h"
 #include "dumpfile_priv.h"
 #include "log.h"
@@ -48,24 +49,6 @@ static int read_full(int fd, void *buf, size_t len, size_t *got)
 	return 1;
 }
 
-static int pwrite_full(int fd, const void *buf, size_t len, off_t off)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = pwrite(fd, p, len, off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return 0;
-}
 
 /* After a cut stream: say so in the rebuilt file's own header. */
 static void mark_incomplete(int fd)
@@ -78,11 +61,11 @@ static void mark_incomplete(int fd)
 	if (!memcmp(h, "KDUMP   ", 8)) {
 		memcpy(&v, h + 424, 4);		/* disk_dump_header.status */
 		v |= 0x8;			/* DUMP_DH_COMPRESSED_INCOMPLETE */
-		pwrite_full(fd, &v, 4, 424);
+		io_pwrite_all(fd, &v, 4, 424, NULL);
 	} else if (!memcmp(h, "\177ELF", 4) && h[4] == 2) {
 		memcpy(&v, h + 48, 4);		/* Elf64_Ehdr.e_flags */
 		v |= 0x1;			/* DUMP_ELF_INCOMPLETE */
-		pwrite_full(fd, &v, 4, 48);
+		io_pwrite_all(fd, &v, 4, 48, NULL);
 	}
 }
 
@@ -244,10 +227,10 @@ int cmd_convert(int argc, char **argv)
 			ret = read_full(ifd, buf, n, &got);
 			if (ret <= 0) {
 				if (got)
-					pwrite_full(ofd, buf, got, off);
+					io_pwrite_all(ofd, buf, got, (uint64_t)off, NULL);
 				goto cut;
 			}
-			ret = pwrite_full(ofd, buf, n, off);
+			ret = io_pwrite_all(ofd, buf, n, (uint64_t)off, NULL);
 			if (ret) {
 				log_errno(-ret, "convert: %s", out);
 				mark_incomplete(ofd);

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "dump.h"
 #include "dump_priv.h"
 
@@ -39,25 +40,9 @@
 
 int dump_pread(struct dump *d, void *buf, size_t len, uint64_t off)
 {
-	char *p = buf;
-	ssize_t n;
-
 	if (d->in && d->in->pread)
 		return d->in->pread(d, buf, len, off);
-	while (len) {
-		n = pread(d->fd, p, len, (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -ENODATA;
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
+	return io_pread_all(d->fd, buf, len, off);
 }
 
 int dump_ra_read(struct dump *d, struct dump_ra *ra, void *buf, size_t len,

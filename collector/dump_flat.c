@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "dump.h"
 #include "dump_priv.h"
 
@@ -48,26 +49,6 @@ static uint64_t be64(const unsigned char *p)
 	return v;
 }
 
-static int raw_pread(int fd, void *buf, size_t len, uint64_t off)
-{
-	char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = pread(fd, p, len, (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -ENODATA;
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
 
 /* Last segment starting at or below off, or (size_t)-1. */
 static size_t seg_find(struct flat *f, uint64_t off)
@@ -107,7 +88,7 @@ static int flat_pread(struct dump *d, void *buf, size_t len, uint64_t off)
 			s = &f->seg[i];
 			n = s->voff + s->size - off < len ?
 			    (size_t)(s->voff + s->size - off) : len;
-			ret = raw_pread(d->fd, out, n, s->foff + (off - s->voff));
+			ret = io_pread_all(d->fd, out, n, s->foff + (off - s->voff));
 			if (ret)
 				return ret;
 		} else {

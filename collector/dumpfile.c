@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "dumpfile_priv.h"
 #include "log.h"
 
@@ -47,28 +48,6 @@ static int write_all(int fd, const struct iovec *iov_in, int cnt)
 	return 0;
 }
 
-static int pwrite_all(int fd, const void *buf, size_t len, off_t off, size_t *done)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	*done = 0;
-	while (len) {
-		n = pwrite(fd, p, len, off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= (size_t)n;
-		off += n;
-		*done += (size_t)n;
-	}
-	return 0;
-}
 
 int df_sink_open(struct df_sink *s, int fd, off_t base, int flat)
 {
@@ -115,7 +94,7 @@ int df_sink_write(struct df_sink *s, uint64_t off, const void *buf, size_t len)
 		if (!ret)
 			s->stream += sizeof(rec) + len;
 	} else {
-		ret = pwrite_all(s->fd, buf, len, s->base + (off_t)off, &s->done);
+		ret = io_pwrite_all(s->fd, buf, len, (uint64_t)s->base + off, &s->done);
 		s->stream += s->done;
 		if (ret && off + s->done > s->size)
 			s->size = off + s->done;
@@ -246,26 +225,6 @@ void df_src_free(struct df_src *s)
 	s->buf = NULL;
 }
 
-static int pread_all(int fd, void *buf, size_t len, uint64_t off)
-{
-	char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = pread(fd, p, len, (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -ENODATA;	/* source shorter than its headers */
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
 
 /* Index of the last range starting at or below paddr, or -1. */
 static int range_at(struct df_src *s, uint64_t paddr)
@@ -305,7 +264,7 @@ static int slow_page(struct df_src *s, uint64_t pfn)
 
 		if (from >= to)
 			continue;
-		ret = pread_all(d->fd, s->buf + (from - a), to - from,
+		ret = io_pread_all(d->fd, s->buf + (from - a), to - from,
 				r->offset + (from - r->paddr));
 		if (ret)
 			return ret;
@@ -385,7 +344,7 @@ long df_src_pages(struct df_src *s, uint64_t pfn, uint64_t n,
 use_pread:
 	if (m > DF_SRC_PAGES)
 		m = DF_SRC_PAGES;
-	ret = pread_all(d->fd, s->buf, m * ps, off);
+	ret = io_pread_all(d->fd, s->buf, m * ps, off);
 	if (ret)
 		return ret;
 	*data = s->buf;
