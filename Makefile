@@ -42,8 +42,8 @@ lockver = $(shell sed -n 's/^$(1) \([0-9]*:\)\{0,1\}\([^ ]*\) .*/\2/p' scripts/s
 .PHONY: all deps check demo size kernel clean distclean
 all: $(B)/kcap $(IMAGE)
 
-include scripts/pkg/zlib.mk scripts/pkg/libdeflate.mk scripts/pkg/e2fsprogs.mk \
-	scripts/pkg/busybox.mk scripts/pkg/dropbear.mk
+include scripts/pkg/zlib.mk scripts/pkg/libdeflate.mk scripts/pkg/lzo2.mk \
+	scripts/pkg/e2fsprogs.mk scripts/pkg/busybox.mk scripts/pkg/dropbear.mk
 
 $(UAPI)/.stamp:
 	@test -d /usr/include/linux || { echo "no /usr/include/linux: run make deps"; exit 1; }
@@ -57,11 +57,12 @@ $(UAPI)/.stamp:
 KCAP_SRCS   := $(sort $(wildcard collector/*.c))
 KCAP_OBJS   := $(KCAP_SRCS:collector/%.c=$(B)/obj/%.o)
 KCAP_CFLAGS := -std=gnu11 $(OPT_CFLAGS) -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror \
-	-isystem $(UAPI) -I$(SYSROOT)/include -MMD -MP -DKCAP_LIBDEFLATE $(EXTRA_CFLAGS)
+	-isystem $(UAPI) -I$(SYSROOT)/include -MMD -MP -DKCAP_LIBDEFLATE -DKCAP_WITH_LZO \
+	$(EXTRA_CFLAGS)
 KCAP_LIBS   := $(SYSROOT)/lib/libext2fs.a $(SYSROOT)/lib/libcom_err.a $(SYSROOT)/lib/libz.a \
-	$(SYSROOT)/lib/libdeflate.a
+	$(SYSROOT)/lib/libdeflate.a $(SYSROOT)/lib/liblzo2.a
 
-# Objects are rebuilt when the flags change (e.g. -DKCAP_LIBDEFLATE, EXTRA_CFLAGS).
+# Objects are rebuilt when the flags change (e.g. -DKCAP_WITH_LZO, EXTRA_CFLAGS).
 $(call stamp,$(B)/.kcap-cflags,$(subst ',,$(MUSL_CC) $(KCAP_CFLAGS)))
 
 $(B)/obj/%.o: collector/%.c $(B)/.kcap-cflags | $(UAPI)/.stamp $(KCAP_LIBS)
@@ -76,7 +77,7 @@ $(B)/obj/main.o: KCAP_CFLAGS += -DKCAP_VERSION='"$(KCAP_VERSION)"'
 
 # kcap.debug keeps the symbols for gdb; kcap is what goes into the image.
 $(B)/kcap.debug: $(KCAP_OBJS) $(KCAP_LIBS)
-	$(MUSL_CC) $(OPT_LDFLAGS) -o $@ $(KCAP_OBJS) -L$(SYSROOT)/lib -lext2fs -lcom_err -ldeflate -lz
+	$(MUSL_CC) $(OPT_LDFLAGS) -o $@ $(KCAP_OBJS) -L$(SYSROOT)/lib -lext2fs -lcom_err -ldeflate -llzo2 -lz
 $(B)/kcap: $(B)/kcap.debug
 	strip -o $@ $<
 
