@@ -545,6 +545,13 @@ int cmd_save(int argc, char **argv)
 		conf.format = elf ? FMT_ELF : FMT_KDUMP;
 	if (comp >= 0)
 		conf.compress = (unsigned int)comp;
+#ifndef KCAP_WITH_LZO
+	/* as conf.c does with core_collector makedumpfile -l, so that the log says what is written */
+	if (conf.compress == DUMP_COMP_LZO) {
+		log_warnx("save: -l (lzo) written as -c (zlib): this kcap is built without LZO");
+		conf.compress = DUMP_COMP_ZLIB;
+	}
+#endif
 	if (flat >= 0)
 		conf.flat = flat;
 	if (level >= 0)

@@ -602,8 +602,10 @@ int dumpfile_write(struct dump *src, const struct dumpfile_opts *o, int fd,
 	ret = take_filter(src, level, o, &f);
 	if (ret)
 		return ret;
+#ifndef KCAP_WITH_LZO
 	if ((o->compress & DUMP_COMP_LZO) && !o->elf)
 		log_info("dumpfile: no LZO in this build: pages compressed with zlib (level 1)");
+#endif
 
 	memset(&j, 0, sizeof(j));
 	j.d = src;

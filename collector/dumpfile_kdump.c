@@ -10,7 +10,8 @@
  *                      dumped), each bitmap_blocks / 2 blocks
  *   then               one struct page_desc per set bit of the 2nd bitmap
  *   then               page data: the shared zero page first, then each
- *                      page zlib-compressed when that makes it smaller
+ *                      page zlib- (-c) or LZO1X-1- (-l) compressed
+ *                      when that makes it smaller
  *
  * One pass over the pages: the 2nd bitmap comes from the page filter
  * before any data is read, zero pages keep their bit and point at the one
@@ -32,6 +33,9 @@
 #ifdef KCAP_LIBDEFLATE
 #include <libdeflate.h>
 #endif
+#ifdef KCAP_WITH_LZO
+#include <lzo/lzo1x.h>
+#endif
 
 #include "dumpfile_priv.h"
 #include "log.h"
@@ -39,6 +43,7 @@
 #define KDUMP_SIGNATURE		"KDUMP   "
 #define KDUMP_HEADER_VERSION	6
 #define DH_COMPRESSED_ZLIB	0x1
+#define DH_COMPRESSED_LZO	0x2
 #define DH_COMPRESSED_INCOMPLETE 0x8
 
 /* diskdump_mod.h, with the x86_64 sizes and padding spelt out */
@@ -159,9 +164,20 @@ struct kw {
 #ifdef KCAP_LIBDEFLATE
 	struct libdeflate_compressor *ld;
 #endif
-	unsigned char *zbuf;
+#ifdef KCAP_WITH_LZO
+	void *lzowrk;			/* LZO1X_1_MEM_COMPRESS bytes */
+#endif
+	unsigned int comp;		/* DH_COMPRESSED_ZLIB/LZO for pages, or 0 */
+	unsigned char *zbuf;		/* ZBUF_SIZE(page size) */
 	uint64_t bad;			/* pages the source could not give */
 };
+
+/*
+ * The compressed page buffer: zlib is told to stop at one byte less than
+ * a page, LZO1X-1 cannot be and writes at most this much (lzo's own
+ * bound for incompressible input, as makedumpfile sizes it).
+ */
+#define ZBUF_SIZE(ps)		((ps) + (ps) / 16 + 64 + 3)
 
 /* Descriptors reach the file only after the data they point at. */
 static int flush_descs(struct kw *w)
@@ -229,6 +245,23 @@ static size_t zpage(struct kw *w, const unsigned char *page, uint64_t ps)
 #endif
 }
 
+#ifdef KCAP_WITH_LZO
+/*
+ * One page as LZO1X-1, lzo1x_1_compress() like makedumpfile -l (what
+ * crash's and makedumpfile's lzo1x_decompress_safe() read): its size, or 0
+ * when it would not be smaller. LZO has no output limit: it may write up
+ * to ZBUF_SIZE() before it can tell.
+ */
+static size_t lzopage(struct kw *w, const unsigned char *page, uint64_t ps)
+{
+	lzo_uint n = 0;
+
+	if (lzo1x_1_compress(page, ps, w->zbuf, &n, w->lzowrk) != LZO_E_OK || n >= ps)
+		return 0;
+	return n;
+}
+#endif
+
 static int put_page(struct kw *w, const unsigned char *page, uint64_t ps,
 		    const struct page_desc *zero)
 {
@@ -239,14 +272,20 @@ static int put_page(struct kw *w, const unsigned char *page, uint64_t ps,
 		w->j->st->pages_zero++;
 		return put_desc(w, zero->offset, zero->size, zero->flags);
 	}
-	if (w->zinit) {
-		size_t n = zpage(w, page, ps);
+	if (w->comp) {
+		size_t n;
 
+#ifdef KCAP_WITH_LZO
+		if (w->comp == DH_COMPRESSED_LZO)
+			n = lzopage(w, page, ps);
+		else
+#endif
+			n = zpage(w, page, ps);
 		if (n) {
 			ret = df_cache_put(&w->data, w->zbuf, n);
 			if (ret)
 				return ret;
-			return put_desc(w, (int64_t)at, (uint32_t)n, DH_COMPRESSED_ZLIB);
+			return put_desc(w, (int64_t)at, (uint32_t)n, w->comp);
 		}
 	}
 	ret = df_cache_put(&w->data, page, ps);
@@ -376,7 +415,13 @@ int dumpfile_kdump_write(struct df_job *j, struct df_sink *s)
 	get_utsname(d, h.utsname);
 	if (vmcoreinfo_str(d, "CRASHTIME"))	/* what makedumpfile puts there */
 		h.tv_sec = strtoll(vmcoreinfo_str(d, "CRASHTIME"), NULL, 10);
-	h.status = o->compress ? DH_COMPRESSED_ZLIB : 0;
+	/* the page compression, and the same flag in the header, as makedumpfile */
+	w.comp = o->compress ? DH_COMPRESSED_ZLIB : 0;
+#ifdef KCAP_WITH_LZO
+	if (o->compress & DUMP_COMP_LZO)
+		w.comp = DH_COMPRESSED_LZO;
+#endif
+	h.status = w.comp;
 	h.block_size = (int32_t)ps;
 	h.sub_hdr_size = (int32_t)sub_blocks;
 	h.bitmap_blocks = (uint32_t)(2 * half);
@@ -454,17 +499,31 @@ int dumpfile_kdump_write(struct df_job *j, struct df_sink *s)
 		goto out;
 	w.desc_cap = DESC_CACHE / sizeof(struct page_desc);
 	w.descs = malloc(DESC_CACHE);
-	w.zbuf = malloc(ps);
+	w.zbuf = malloc(ZBUF_SIZE(ps));
 	ret = df_cache_init(&w.data, s, data_off, DATA_CACHE);
 	if (ret || !w.descs || !w.zbuf) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	w.desc_off = table_off;
-	if (o->compress) {
+#ifdef KCAP_WITH_LZO
+	if (w.comp == DH_COMPRESSED_LZO) {
+		/* lzo_init() checks that the library was built for this ABI */
+		if (lzo_init() != LZO_E_OK) {
+			ret = -ENOTSUP;
+			goto out;
+		}
+		w.lzowrk = malloc(LZO1X_1_MEM_COMPRESS);
+		if (!w.lzowrk) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+#endif
+	if (w.comp == DH_COMPRESSED_ZLIB) {
 		/*
-		 * Level 1, as makedumpfile -c (LZO is not built: -l gets the
-		 * same). zlib's default window and hash: smaller ones were
+		 * Level 1, as makedumpfile -c (and -l in a build without
+		 * LZO). zlib's default window and hash: smaller ones were
 		 * measured slower (more hash collisions) and no smaller.
 		 */
 #ifdef KCAP_LIBDEFLATE
@@ -521,6 +580,9 @@ out:
 #else
 	if (w.zinit)
 		deflateEnd(&w.z);
+#endif
+#ifdef KCAP_WITH_LZO
+	free(w.lzowrk);
 #endif
 	df_cache_free(&w.data);
 	free(w.descs);

@@ -89,6 +89,29 @@ else
 	echo "NOTE: no libdeflate.h on this host: the libdeflate build is not tested"
 fi
 
+# LZO1X-1 pages (-DKCAP_WITH_LZO, -l) when the host has liblzo2-dev: header status and
+# page flags LZO (0x2), every page read back by the reader's own LZO decoder, and
+# makedumpfile decompresses them all when it re-filters
+if echo '#include <lzo/lzo1x.h>' | "$cc" -E - >/dev/null 2>&1 &&
+	"$cc" "${cflags[@]}" -DKCAP_WITH_LZO -I"$top/collector" -o "$work/dfcheck-lzo" \
+		"${src[@]/#/$top/collector/}" "$here/40-dfcheck.c" -llzo2 -lz 2>"$work/lzo.cc"; then
+	for level in 0 31; do
+		out=$work/lzo-$level
+		"$work/dfcheck-lzo" write -l -d "$level" "$work/core.elf" "$out" >/dev/null 2>"$out.log"
+		check "lzo -l -d $level: write exit status" 0 $? "$out.log"
+		check "lzo -l -d $level: header status LZO" 2 "$(od -An -tu4 -j424 -N4 "$out" | tr -d ' ')"
+		"$dfcheck" verify "$work/core.elf" "$out" "$work/manifest" "$level" >"$out.v" 2>&1
+		check "lzo -l -d $level: pages (read back by kcap's LZO decoder)" 0 $? "$out.v"
+		if [ $have_mdf = 1 ]; then
+			timeout 60 makedumpfile -c -d 31 "$out" "$out.re" >"$out.mlog" 2>&1
+			check "lzo -l -d $level: makedumpfile re-filters it" 0 $? "$out.mlog"
+		fi
+	done
+else
+	echo "NOTE: no lzo/lzo1x.h on this host (liblzo2-dev): the LZO writer is not tested"
+	[ ! -s "$work/lzo.cc" ] || sed 's/^/    /' "$work/lzo.cc"
+fi
+
 # zero pages in a kdump file share one stored page
 "$dfcheck" write -d 0 "$work/core.elf" "$work/z" >"$work/z.st" 2>&1
 zero=$(awk '{ print $6 }' "$work/z.st")
