@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -399,6 +400,15 @@ static void capture_script(const char *what, const char *path, char *const args[
 		log_errno(ret, "%s: cannot run %s (ignored)", what, path);
 }
 
+/* Best effort: what the capture kernel's memory (crashkernel=) must hold for us. */
+static void capture_log_peak_memory(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		log_info("peak memory %ld KiB", ru.ru_maxrss);
+}
+
 int capture_worker(void *arg)
 {
 	const struct kcap_conf *c = arg;
@@ -450,6 +460,7 @@ int capture_worker(void *arg)
 	}
 	if (!ok && c->nr_targets)
 		log_warnx("capture failed: no target got a complete vmcore (%d tried)", c->nr_targets);
+	capture_log_peak_memory();
 
 	snprintf(status, sizeof(status), "%d", ok ? 0 : 1);
 	capture_script("kdump_post", c->kdump_post, (char *const[]){ status, where, NULL });
@@ -572,6 +583,7 @@ int cmd_save(int argc, char **argv)
 			close(dirfd);
 		}
 	}
+	capture_log_peak_memory();
 	capture_close(&cap);
 	return ret ? 1 : 0;
 }
