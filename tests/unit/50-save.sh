@@ -7,39 +7,13 @@
 # no overwriting (a second dump of the same second gets "-2"), and the
 # skip-for-space path (needs root for a small tmpfs; skipped otherwise).
 #
-# Uses build/kcap (or $KCAP) and the real /proc/vmcore copy in
-# $KCAP_FIXTURES (default /work/fixtures): vmcore-256m.elf + .dmesg.
+# Uses build/kcap (or $KCAP) on the synthetic dump of save.lib.
 set -u
-
-top=$(cd "$(dirname "$0")/../.." && pwd)
-kcap=${KCAP:-$top/build/kcap}
-fix=${KCAP_FIXTURES:-/work/fixtures}
-vmcore=$fix/vmcore-256m.elf
-
-[ -x "$kcap" ] || { echo "SKIP: $kcap not built (make)"; exit 77; }
-[ -r "$vmcore" ] || { echo "SKIP: no fixture $vmcore"; exit 77; }
-command -v makedumpfile >/dev/null || { echo "SKIP: makedumpfile not installed"; exit 77; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kcap-save.XXXXXX") || exit 1
 trap 'umount "$work/small" 2>/dev/null; rm -rf "$work"' EXIT
-failed=0 passed=0
-
-ok() { passed=$((passed + 1)); }
-fail() {	# fail WHAT EXPECTED GOT [LOG]
-	failed=$((failed + 1))
-	echo "FAIL: $1"
-	echo "    expected: $2"
-	echo "    got:      $3"
-	if [ -n "${4:-}" ]; then
-		echo "    log $4:"
-		sed 's/^/      /' "$4"
-	fi
-}
-check() {	# check WHAT EXPECTED GOT [LOG]
-	if [ "$2" = "$3" ]; then ok; else fail "$@"; fi
-}
-mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
-
+# shellcheck source-path=SCRIPTDIR source=save.lib
+. "$(dirname "$0")/save.lib"
 # 1. a kdump-compressed dump, as the capture kernel writes it by default
 "$kcap" save -c -d 31 "$vmcore" "$work/out" >"$work/1.out" 2>"$work/1.log"
 check "save exit status" 0 $? "$work/1.log"
@@ -52,9 +26,9 @@ check "dump directory mode" 700 "$(mode "$dir")"
 check "vmcore-dmesg.txt mode" 600 "$(mode "$dir/vmcore-dmesg.txt")"
 check "vmcore mode" 600 "$(mode "$dir/vmcore")"
 check "files in the dump directory" "vmcore vmcore-dmesg.txt" "$(cd "$dir" && echo *)"
-if cmp -s "$dir/vmcore-dmesg.txt" "$fix/vmcore-256m.dmesg"; then ok; else
-	fail "vmcore-dmesg.txt" "same as makedumpfile --dump-dmesg ($fix/vmcore-256m.dmesg)" \
-		"$(cmp "$dir/vmcore-dmesg.txt" "$fix/vmcore-256m.dmesg" 2>&1)"
+if cmp -s "$dir/vmcore-dmesg.txt" "$ref_dmesg"; then ok; else
+	fail "vmcore-dmesg.txt" "same as makedumpfile --dump-dmesg ($ref_dmesg)" \
+		"$(cmp "$dir/vmcore-dmesg.txt" "$ref_dmesg" 2>&1)"
 fi
 grep -q 'save: vmcore saved: ' "$work/1.log"
 check "log says 'vmcore saved'" 0 $? "$work/1.log"
@@ -66,8 +40,8 @@ if [ -n "$l_dmesg" ] && [ -n "$l_vmcore" ] && [ "$l_dmesg" -lt "$l_vmcore" ]; th
 		"lines '$l_dmesg' and '$l_vmcore'" "$work/1.log"
 fi
 if makedumpfile --dump-dmesg "$dir/vmcore" "$work/1.dmesg" >"$work/1.mdf" 2>&1 &&
-	cmp -s "$work/1.dmesg" "$fix/vmcore-256m.dmesg"; then ok; else
-	fail "makedumpfile --dump-dmesg on the saved vmcore" "the fixture's log" \
+	cmp -s "$work/1.dmesg" "$ref_dmesg"; then ok; else
+	fail "makedumpfile --dump-dmesg on the saved vmcore" "the reference log" \
 		"$(tail -n 3 "$work/1.mdf")"
 fi
 
@@ -91,7 +65,7 @@ check "save of a missing vmcore" 1 $? "$work/3.log"
 
 # 4. not enough space: the text is kept, the dump skipped, nothing half-written
 if [ "$(id -u)" = 0 ] && mkdir -p "$work/small" &&
-	mount -t tmpfs -o size=4m kcaptest "$work/small" 2>/dev/null; then
+	mount -t tmpfs -o size=64k kcaptest "$work/small" 2>/dev/null; then
 	"$kcap" save -c -d 31 "$vmcore" "$work/small" >"$work/4.out" 2>"$work/4.log"
 	check "save to a full target: exit status" 1 $? "$work/4.log"
 	if grep -qE 'save: .*: [0-9]+ MB free, dump needs about [0-9]+ MB: skipping' "$work/4.log"; then
@@ -108,4 +82,4 @@ else
 fi
 
 echo "$passed checks passed, $failed failed"
-[ $failed = 0 ]
+[ "$failed" = 0 ]

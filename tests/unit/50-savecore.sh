@@ -8,42 +8,19 @@
 # not fit (text only), an interrupted capture (state "writing"), no header,
 # generation counting.
 #
-# Uses build/kcap (or $KCAP) and $KCAP_FIXTURES/vmcore-256m.elf (+ .dmesg).
+# Uses build/kcap (or $KCAP) on the synthetic dump of save.lib.
 set -u
-
-top=$(cd "$(dirname "$0")/../.." && pwd)
-kcap=${KCAP:-$top/build/kcap}
-fix=${KCAP_FIXTURES:-/work/fixtures}
-vmcore=$fix/vmcore-256m.elf
-
-[ -x "$kcap" ] || { echo "SKIP: $kcap not built (make)"; exit 77; }
-[ -r "$vmcore" ] || { echo "SKIP: no fixture $vmcore"; exit 77; }
-command -v makedumpfile >/dev/null || { echo "SKIP: makedumpfile not installed"; exit 77; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kcap-savecore.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
-failed=0 passed=0
+# shellcheck source-path=SCRIPTDIR source=save.lib
+. "$(dirname "$0")/save.lib"
 
-ok() { passed=$((passed + 1)); }
-fail() {	# fail WHAT EXPECTED GOT [LOG]
-	failed=$((failed + 1))
-	echo "FAIL: $1"
-	echo "    expected: $2"
-	echo "    got:      $3"
-	if [ -n "${4:-}" ]; then
-		echo "    log $4:"
-		sed 's/^/      /' "$4"
-	fi
-}
-check() {	# check WHAT EXPECTED GOT [LOG]
-	if [ "$2" = "$3" ]; then ok; else fail "$@"; fi
-}
 grepcheck() {	# grepcheck WHAT ERE LOG
 	if grep -qE "$2" "$3"; then ok; else fail "$1" "a line matching '$2'" "(none)" "$3"; fi
 }
 u32() { od -An -tu4 -j "$2" -N4 "$1" | tr -d ' '; }	# little-endian on x86
 u64() { od -An -tu8 -j "$2" -N8 "$1" | tr -d ' '; }
-mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
 
 part=$work/part.img
 truncate -s 300M "$part"
@@ -68,13 +45,13 @@ check "dump directory mode" 700 "$(mode "$dir")"
 check "vmcore mode" 600 "$(mode "$dir/vmcore")"
 check "vmcore-dmesg.txt mode" 600 "$(mode "$dir/vmcore-dmesg.txt")"
 check "files copied out" "vmcore vmcore-dmesg.txt" "$(cd "$dir" && echo *)"
-if cmp -s "$dir/vmcore-dmesg.txt" "$fix/vmcore-256m.dmesg"; then ok; else
-	fail "vmcore-dmesg.txt" "same as $fix/vmcore-256m.dmesg" \
-		"$(cmp "$dir/vmcore-dmesg.txt" "$fix/vmcore-256m.dmesg" 2>&1)"
+if cmp -s "$dir/vmcore-dmesg.txt" "$ref_dmesg"; then ok; else
+	fail "vmcore-dmesg.txt" "same as $ref_dmesg" \
+		"$(cmp "$dir/vmcore-dmesg.txt" "$ref_dmesg" 2>&1)"
 fi
 if makedumpfile --dump-dmesg "$dir/vmcore" "$work/2.dmesg" >"$work/2.mdf" 2>&1 &&
-	cmp -s "$work/2.dmesg" "$fix/vmcore-256m.dmesg"; then ok; else
-	fail "makedumpfile --dump-dmesg on the copied vmcore" "the fixture's log" \
+	cmp -s "$work/2.dmesg" "$ref_dmesg"; then ok; else
+	fail "makedumpfile --dump-dmesg on the copied vmcore" "the reference log" \
 		"$(tail -n 3 "$work/2.mdf")"
 fi
 # the same dump written to a directory is byte for byte what savecore copied out
@@ -115,7 +92,7 @@ check "--force copies the partial dump" "vmcore-dmesg.txt vmcore-incomplete" "$(
 
 # 6. a partition too small for the dump: text only, state failed
 small=$work/small.img
-truncate -s 6M "$small"
+truncate -s 1100K "$small"
 "$kcap" save --raw -c -d 31 "$vmcore" "$small" >/dev/null 2>"$work/6.log"
 check "save --raw to a small partition: exit status" 1 $? "$work/6.log"
 grepcheck "skip-for-space log line" 'save: raw .*: [0-9]+ MB free, dump needs about [0-9]+ MB: skipping' "$work/6.log"
@@ -135,4 +112,4 @@ grepcheck "no-header message" 'no kcap dump here' "$work/7.log"
 check "savecore usage error" 2 $?
 
 echo "$passed checks passed, $failed failed"
-[ $failed = 0 ]
+[ "$failed" = 0 ]
