@@ -242,6 +242,22 @@ static int add_run(struct ew *w, uint64_t pfn)
 	return 0;
 }
 
+/* Append one program header (zeroed, then these fields); -1 when ph is full. */
+static int ph_add(Elf64_Phdr *ph, long *n, long max, uint64_t paddr, uint64_t vaddr,
+		  uint64_t offset, uint64_t filesz, uint64_t memsz)
+{
+	if (*n >= max)
+		return -1;
+	memset(&ph[*n], 0, sizeof(ph[*n]));
+	ph[*n].p_paddr = paddr;
+	ph[*n].p_vaddr = vaddr;
+	ph[*n].p_offset = offset;
+	ph[*n].p_filesz = filesz;
+	ph[*n].p_memsz = memsz;
+	(*n)++;
+	return 0;
+}
+
 /*
  * Program headers of one output range, clipped at limit (bytes), from the
  * runs. Appends to ph (room for max entries); returns the count or -1.
@@ -275,36 +291,20 @@ static long range_phdrs(const struct ew *w, const struct orange *o, uint64_t lim
 			continue;
 		if (s > cur) {
 			if (n == at) {		/* left out at the start */
-				if (n >= max)
+				if (ph_add(ph, &n, max, a, o->vaddr, 0, 0, s - a))
 					return -1;
-				memset(&ph[n], 0, sizeof(ph[n]));
-				ph[n].p_paddr = a;
-				ph[n].p_vaddr = o->vaddr;
-				ph[n].p_memsz = s - a;
-				n++;
 			} else {
 				ph[n - 1].p_memsz = s - ph[n - 1].p_paddr;
 			}
 		}
-		if (n >= max)
+		if (ph_add(ph, &n, max, s, o->vaddr + (s - a),
+			   r->off + (s - r->pfn * ps), e - s, e - s))
 			return -1;
-		memset(&ph[n], 0, sizeof(ph[n]));
-		ph[n].p_paddr = s;
-		ph[n].p_vaddr = o->vaddr + (s - a);
-		ph[n].p_offset = r->off + (s - r->pfn * ps);
-		ph[n].p_filesz = e - s;
-		ph[n].p_memsz = e - s;
-		n++;
 		cur = e;
 	}
 	if (n == at) {				/* nothing stored */
-		if (n >= max)
+		if (ph_add(ph, &n, max, a, o->vaddr, 0, 0, b - a))
 			return -1;
-		memset(&ph[n], 0, sizeof(ph[n]));
-		ph[n].p_paddr = a;
-		ph[n].p_vaddr = o->vaddr;
-		ph[n].p_memsz = b - a;
-		n++;
 	} else if (cur < b) {
 		ph[n - 1].p_memsz = b - ph[n - 1].p_paddr;
 	}
