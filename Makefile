@@ -36,11 +36,17 @@ PKG_CFLAGS  := $(OPT_CFLAGS) -isystem $(CURDIR)/$(UAPI)
 # what depends on FILE is rebuilt when a setting changes and a second make does nothing.
 stamp = $(shell mkdir -p $(dir $(1)) && echo '$(2)' | cmp -s - $(1) || echo '$(2)' >$(1))
 
-# Pinned Debian version of a source package, without the epoch (scripts/sources.lock).
-lockver = $(shell sed -n 's/^$(1) \([0-9]*:\)\{0,1\}\([^ ]*\) .*/\2/p' scripts/sources.lock | head -n 1)
+# The Debian version of a source package that this build uses, without the epoch: the one
+# pinned in scripts/sources.lock, or the archive's when it no longer serves the pin
+# (scripts/fetch-source says which, with a warning; KCAP_STRICT_LOCK=1 makes it an error).
+# Paths carry the version, so a new version rebuilds what depends on it.
+KCAP_SRC_DIR := $(abspath $(B))/src
+export KCAP_SRC_DIR
+srcver = $(shell scripts/fetch-source --version $(1) 2>/dev/null)
 
-.PHONY: all deps check demo size kernel clean distclean
+.PHONY: all deps check demo size kernel clean distclean FORCE
 all: $(B)/kcap $(IMAGE)
+FORCE:
 
 include scripts/pkg/zlib.mk scripts/pkg/libdeflate.mk scripts/pkg/lzo2.mk \
 	scripts/pkg/e2fsprogs.mk scripts/pkg/busybox.mk scripts/pkg/dropbear.mk
@@ -85,18 +91,28 @@ $(B)/kcap: $(B)/kcap.debug
 
 # --- the image ----------------------------------------------------------------------------
 # Without KVER: the pinned Debian cloud kernel (scripts/fetch-kernel, build/kernel/).
+# fetch-kernel runs every time (it asks apt which kernel is current: Debian replaces it with
+# security updates) and rewrites release/used only when they change.
 ifeq ($(KVER),)
 IMG_KERNEL := $(B)/kernel/release
 IMG_KVER    = $$(cat $(B)/kernel/release)
 IMG_MODDIR := $(B)/kernel/root
-$(IMG_KERNEL): scripts/sources.lock
-	scripts/fetch-kernel
-	touch $@
+IMG_USED   := $(B)/kernel/used
+$(IMG_KERNEL): FORCE
+	KCAP_KERNEL_DIR=$(abspath $(B))/kernel scripts/fetch-kernel
+$(IMG_USED): $(IMG_KERNEL)
 else
 IMG_KERNEL :=
 IMG_KVER    = $(KVER)
 IMG_MODDIR := $(or $(MODULES_DIR),/)
+IMG_USED   := $(KVER) $(IMG_MODDIR)
 endif
+
+# What this build used (kcap, kernel, linux-source, each third-party source): printed by
+# tests/run, in the image as /etc/kcap-release. Rewritten only when it changes.
+PKG_SRCS := $(ZLIB_SRC) $(E2FS_SRC) $(BB_SRC) $(DB_SRC) $(LIBDEFLATE_SRC) $(LZO2_SRC)
+$(B)/inputs.txt: FORCE $(IMG_KERNEL) $(PKG_SRCS:%=%/.kcap-unpacked)
+	@KCAP_VERSION=$(KCAP_VERSION) scripts/inputs $@ "$(IMG_USED)" $(PKG_SRCS)
 
 GEN_CPIO := $(B)/host/gen_cpio
 $(GEN_CPIO): initramfs/gen_cpio.c
@@ -109,9 +125,9 @@ $(call stamp,$(B)/.image-args,$(KVER) $(IMG_MODDIR) $(KCAP_CONF) $(SOURCE_DATE_E
 OVERLAY := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
 
 $(IMAGE): initramfs/mkimage initramfs/modules.list $(GEN_CPIO) $(B)/kcap $(B)/busybox \
-		$(B)/dbclient $(KCAP_CONF) $(OVERLAY) $(IMG_KERNEL) $(B)/.image-args
+		$(B)/dbclient $(KCAP_CONF) $(OVERLAY) $(IMG_KERNEL) $(B)/inputs.txt $(B)/.image-args
 	initramfs/mkimage -o $@ -k "$(IMG_KVER)" -m "$(IMG_MODDIR)" -c "$(KCAP_CONF)" \
-		-b $(B) -r rootfs-overlay
+		-b $(B) -r rootfs-overlay -i $(B)/inputs.txt
 
 # --- everything else ----------------------------------------------------------------------
 deps:
@@ -134,7 +150,7 @@ size: all
 clean:
 	rm -rf $(B)/obj $(B)/pkg $(B)/sysroot $(B)/host $(UAPI) $(B)/image \
 		$(B)/kcap $(B)/kcap.debug $(B)/kcap.img $(B)/busybox $(B)/busybox.links \
-		$(B)/dbclient $(B)/dropbearconvert $(B)/.image-args
+		$(B)/dbclient $(B)/dropbearconvert $(B)/.image-args $(B)/inputs.txt
 	find $(B)/src -mindepth 1 -maxdepth 1 ! -name dl -exec rm -rf {} + 2>/dev/null || true
 
 distclean:

@@ -4,7 +4,7 @@
 # Product: $(B)/busybox (static, stripped) and $(B)/busybox.links (where the applets go).
 # BusyBox's own Makefile already compiles with -Os -ffunction-sections -fdata-sections and
 # links with --gc-sections; we add the UAPI headers and a fixed version tag (no build date).
-BB_VER := $(call lockver,busybox)
+BB_VER := $(call srcver,busybox)
 BB_SRC := $(B)/src/busybox-$(BB_VER)
 BB_OUT := $(B)/pkg/busybox-$(BB_VER)
 BB_MAKE = $(MAKE) -C $(BB_SRC) O=$(CURDIR)/$(BB_OUT) CC=$(MUSL_CC) HOSTCC=$(HOSTCC) \

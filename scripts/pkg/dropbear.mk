@@ -4,7 +4,7 @@
 # Product: $(B)/dbclient (static, stripped), for the image; $(B)/dropbearconvert, a build
 # host tool only (dbclient reads only Dropbear-format keys; the image builder converts an
 # OpenSSH sshkey with it). dropbear (the server) and dropbearkey are not built.
-DB_VER := $(call lockver,dropbear)
+DB_VER := $(call srcver,dropbear)
 DB_SRC := $(B)/src/dropbear-$(DB_VER)
 DB_OUT := $(B)/pkg/dropbear-$(DB_VER)
 

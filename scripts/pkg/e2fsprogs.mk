@@ -3,7 +3,7 @@
 # Source: Debian's e2fsprogs, pinned in scripts/sources.lock, fetched by scripts/fetch-source.
 # Product: $(SYSROOT)/lib/lib{ext2fs,com_err}.a, $(SYSROOT)/include/{ext2fs,et}/ (with the
 # generated ext2_err.h and ext2_types.h). libext2fs needs neither libuuid nor libblkid.
-E2FS_VER := $(call lockver,e2fsprogs)
+E2FS_VER := $(call srcver,e2fsprogs)
 E2FS_SRC := $(B)/src/e2fsprogs-$(E2FS_VER)
 E2FS_OUT := $(B)/pkg/e2fsprogs-$(E2FS_VER)
 

@@ -3,7 +3,7 @@
 # for the streaming formats.
 # Source: Debian's libdeflate, pinned in scripts/sources.lock, fetched by scripts/fetch-source.
 # Product: $(SYSROOT)/lib/libdeflate.a, $(SYSROOT)/include/libdeflate.h.
-LIBDEFLATE_VER := $(call lockver,libdeflate)
+LIBDEFLATE_VER := $(call srcver,libdeflate)
 LIBDEFLATE_SRC := $(B)/src/libdeflate-$(LIBDEFLATE_VER)
 LIBDEFLATE_OUT := $(B)/pkg/libdeflate-$(LIBDEFLATE_VER)
 

@@ -3,7 +3,7 @@
 # (collector/dump_unpack.c has its own decoder).
 # Source: Debian's lzo2, pinned in scripts/sources.lock, fetched by scripts/fetch-source.
 # Product: $(SYSROOT)/lib/liblzo2.a, $(SYSROOT)/include/lzo/{lzoconf,lzodefs,lzo1x}.h.
-LZO2_VER := $(call lockver,lzo2)
+LZO2_VER := $(call srcver,lzo2)
 LZO2_SRC := $(B)/src/lzo2-$(LZO2_VER)
 LZO2_OUT := $(B)/pkg/lzo2-$(LZO2_VER)
 

@@ -1,7 +1,7 @@
 # zlib: deflate for the kdump-compressed pages the collector writes (-lz).
 # Source: Debian's zlib, pinned in scripts/sources.lock, fetched by scripts/fetch-source.
 # Product: $(SYSROOT)/lib/libz.a, $(SYSROOT)/include/{zlib,zconf}.h.
-ZLIB_VER := $(call lockver,zlib)
+ZLIB_VER := $(call srcver,zlib)
 ZLIB_SRC := $(B)/src/zlib-$(ZLIB_VER)
 ZLIB_OUT := $(B)/pkg/zlib-$(ZLIB_VER)
 
