@@ -20,6 +20,9 @@
 #include "early.h"
 #include "log.h"
 
+/* What the image was built from (initramfs/mkimage, from build/inputs.txt). */
+#define EARLY_RELEASE		"/etc/kcap-release"
+
 /* Console log level that shows our "<5>kcap:" records (shown when < level). */
 #define EARLY_CONSOLE_LEVEL	6
 
@@ -170,6 +173,35 @@ void early_setup(void)
 	early_read_cmdline();
 	if (chdir("/") < 0)
 		log_warn("chdir /");
+}
+
+void early_log_release(void)
+{
+	char buf[2048], *line, *next;
+	ssize_t n;
+	int fd;
+
+	fd = open(EARLY_RELEASE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_warn("cannot open %s", EARLY_RELEASE);
+		return;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0) {
+		log_warn("cannot read %s", EARLY_RELEASE);
+		return;
+	}
+	buf[n] = '\0';
+	for (line = buf; *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		if (*line && *line != '#')
+			log_info("image input: %s", line);
+	}
 }
 
 const char *early_cmdline(void)

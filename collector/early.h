@@ -13,6 +13,13 @@ void early_setup(void);
 const char *early_cmdline(void);
 
 /*
+ * Best effort: one log line per input the image was built from, read from
+ * /etc/kcap-release (build/inputs.txt: kcap, kernel, third-party sources),
+ * so a capture log names the exact versions.
+ */
+void early_log_release(void);
+
+/*
  * In a child of PID 1, before it does its work or exec()s: back to the
  * default signal dispositions and an empty signal mask (both survive fork
  * and exec, and a script must not inherit PID 1's ignored SIGTERM).

@@ -41,6 +41,7 @@ static void __attribute__((noreturn)) pid1_main(void)
 		strcpy(u.release, "?");
 	log_info("kcap %s starting as PID 1, kernel %s: %s", KCAP_VERSION, u.release,
 		 early_cmdline());
+	early_log_release();
 	if (access(CAPTURE_VMCORE, F_OK) < 0) {
 		/* booted as an ordinary kernel with kcap.img: never panic */
 		log_info("/proc/vmcore not found: not a capture kernel, powering off");

@@ -4,12 +4,14 @@
 # other paths), another umask and another TMPDIR. Reuses the binaries in build/ (make
 # first; nothing is rebuilt; they are copied first, so a concurrent make cannot change them
 # between the two runs) and the pinned kernel's modules in build/kernel/. Also: no path of
-# this machine (the source tree, the temporary directories) inside the image.
+# this machine (the source tree, the temporary directories) inside the image. The inputs are
+# the ones this build actually used (build/inputs.txt: the archive's kernel, or a served
+# source version when the pin is gone), and they are in the image as /etc/kcap-release.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 b=$top/build
-for f in kcap busybox dbclient host/gen_cpio kernel/release; do
+for f in kcap busybox dbclient host/gen_cpio kernel/release inputs.txt; do
 	if [ ! -e "$b/$f" ]; then
 		echo "SKIP: no build/$f (run make first)"
 		exit 77
@@ -20,11 +22,13 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/kcap-repro.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 bin=$work/bin
 mkdir -p "$bin/host"
-for f in kcap busybox busybox.links dbclient dropbearconvert host/gen_cpio; do
+for f in kcap busybox busybox.links dbclient dropbearconvert host/gen_cpio inputs.txt; do
 	[ ! -e "$b/$f" ] || cp -p "$b/$f" "$bin/$f"
 done
 export SOURCE_DATE_EPOCH=1700000000
 fail=0
+echo "inputs (build/inputs.txt):"
+sed 's/^/  /' "$bin/inputs.txt"
 
 # An nfs target too, so that the network and NFS modules (with dependencies) are in.
 printf 'nfs 10.0.2.2:/export\npath /var/crash\ncore_collector makedumpfile -c -d 31\n' >"$work/nfs.conf"
@@ -66,6 +70,11 @@ for conf in "$top/rootfs-overlay/etc/kcap.conf" "$work/nfs.conf"; do
 		echo "ok: $name: identical, sha256 $a ($(wc -c <"$work/a-$name/kcap.img") bytes)"
 	fi
 	xz -dc "$work/a-$name/kcap.img" >"$work/a-$name/cpio"
+	cpio -i --quiet --to-stdout etc/kcap-release <"$work/a-$name/cpio" >"$work/release" || true
+	if ! cmp -s "$work/release" "$bin/inputs.txt"; then
+		echo "FAIL: $name: /etc/kcap-release in the image is not build/inputs.txt"
+		fail=1
+	fi
 	for p in "$top" "$work" "${TMPDIR:-/tmp}/kcap-mkimage"; do
 		if grep -aqF "$p" "$work/a-$name/cpio"; then
 			echo "FAIL: $name: the image contains the host path $p:"
