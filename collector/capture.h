@@ -12,8 +12,8 @@
 
 #include "conf.h"
 #include "dmesg.h"
-#include "dump.h"
-#include "dumpfile.h"
+#include "dump_read.h"
+#include "dump_write.h"
 
 #define CAPTURE_CONF	"/etc/kcap.conf"
 #define CAPTURE_VMCORE	"/proc/vmcore"

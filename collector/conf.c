@@ -57,7 +57,7 @@
 
 #include "cmd.h"
 #include "conf.h"
-#include "dump.h"
+#include "dump_read.h"
 #include "log.h"
 
 #define DEFAULT_PATH		"/var/crash"

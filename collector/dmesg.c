@@ -28,8 +28,8 @@
 
 #include "cmd.h"
 #include "dmesg.h"
-#include "dump.h"
-#include "dump_priv.h"
+#include "dump_read.h"
+#include "dump_read_priv.h"
 #include "log.h"
 
 /* ---- output ---- */

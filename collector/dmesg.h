@@ -2,7 +2,7 @@
 #ifndef KCAP_DMESG_H
 #define KCAP_DMESG_H
 
-#include "dump.h"
+#include "dump_read.h"
 
 /*
  * Write the crashed kernel's log, read from its printk buffer (the lockless

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dump_priv.h"
+#include "dump_read_priv.h"
 
 struct lz {
 	const unsigned char *ip, *ie;	/* input position, end */

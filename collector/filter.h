@@ -14,7 +14,7 @@
  */
 #include <stdint.h>
 
-#include "dump.h"
+#include "dump_read.h"
 
 #define FILTER_ZERO		0x01
 #define FILTER_CACHE		0x02

@@ -2,7 +2,7 @@
 /* Progress lines on the console while the dump is written. */
 #include <stdio.h>
 
-#include "dumpfile.h"
+#include "dump_write.h"
 #include "log.h"
 #include "progress.h"
 

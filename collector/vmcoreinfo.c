@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dump.h"
-#include "dump_priv.h"
+#include "dump_read.h"
+#include "dump_read_priv.h"
 
 int dump_set_vmcoreinfo(struct dump *d, const char *text, size_t len)
 {

@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "dump.h"
-#include "dumpfile.h"
+#include "dump_read.h"
+#include "dump_write.h"
 #include "log.h"
 
 static int cmd_write(int argc, char **argv)

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "dump.h"
+#include "dump_read.h"
 
 #define DUMPFILE_FILTERING	1
 #define DUMPFILE_WRITING	2

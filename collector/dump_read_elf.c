@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dump.h"
-#include "dump_priv.h"
+#include "dump_read.h"
+#include "dump_read_priv.h"
 
 #define DUMP_ELF_INCOMPLETE	0x1	/* e_flags of an unfinished makedumpfile -E */
 #define MAX_PHNUM		(1 << 20)

@@ -15,7 +15,7 @@
 
 #include "cmd.h"
 #include "dmesg.h"
-#include "dump.h"
+#include "dump_read.h"
 #include "log.h"
 
 static void comp_names(unsigned int c, char *buf, size_t len)

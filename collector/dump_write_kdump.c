@@ -37,7 +37,7 @@
 #include <lzo/lzo1x.h>
 #endif
 
-#include "dumpfile_priv.h"
+#include "dump_write_priv.h"
 #include "log.h"
 
 #define KDUMP_SIGNATURE		"KDUMP   "

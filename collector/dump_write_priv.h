@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "dumpfile.h"
+#include "dump_write.h"
 #include "filter.h"
 
 /* makedumpfile's flattened format (makedumpfile.h) */

@@ -23,7 +23,7 @@
 
 #include "io.h"
 #include "cmd.h"
-#include "dumpfile_priv.h"
+#include "dump_write_priv.h"
 #include "log.h"
 
 #define BUF_SIZE	(1024 * 1024)

@@ -23,8 +23,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "dump.h"
-#include "dump_priv.h"
+#include "dump_read.h"
+#include "dump_read_priv.h"
 
 #define DH_STATUS_INCOMPLETE	0x8
 #define DH_COMPRESSED_MASK	(DUMP_COMP_ZLIB | DUMP_COMP_LZO | \

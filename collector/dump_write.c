@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "io.h"
-#include "dumpfile_priv.h"
+#include "dump_write_priv.h"
 #include "log.h"
 
 /* ---- output sink ------------------------------------------------------ */

@@ -32,7 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dumpfile_priv.h"
+#include "dump_write_priv.h"
 #include "log.h"
 
 #define DUMP_ELF_INCOMPLETE	0x1	/* e_flags, as makedumpfile and crash */

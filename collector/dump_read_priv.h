@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dump.h"
+#include "dump_read.h"
 
 #define DUMP_PCACHE_PAGES	16	/* pages kept for small reads (page tables) */
 #define DUMP_TLB_ENTRIES	8	/* recent translations */

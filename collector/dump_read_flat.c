@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "io.h"
-#include "dump.h"
-#include "dump_priv.h"
+#include "dump_read.h"
+#include "dump_read_priv.h"
 
 #define FLAT_HDR_SIZE		4096
 #define FLAT_TYPE		1

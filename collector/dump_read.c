@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "io.h"
-#include "dump.h"
-#include "dump_priv.h"
+#include "dump_read.h"
+#include "dump_read_priv.h"
 
 #define PTE_PRESENT	0x001ULL
 #define PTE_PSE		0x080ULL	/* 2M (PMD) or 1G (PUD) leaf */
