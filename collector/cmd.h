@@ -6,7 +6,7 @@
  * Host subcommands of the kcap binary (when it is not PID 1). argv[0] is
  * the subcommand name. Return value: exit status (0 ok, 1 failure, 2 usage).
  */
-int cmd_save(int argc, char **argv);		/* capture.c: save a vmcore like PID 1 would */
+int cmd_save(int argc, char **argv);		/* cmd_save.c: save a vmcore like PID 1 would */
 int cmd_dmesg(int argc, char **argv);		/* dmesg.c */
 int cmd_info(int argc, char **argv);		/* info.c */
 int cmd_check_config(int argc, char **argv);	/* conf.c */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ext4 target: find the device (blkdev.c), mount it, write the dump
- * directory (capture.c), kexec-dmesg.log, unmount. The file system may
- * have been mounted when the kernel crashed: mounting it replays the
- * journal, which is what we want.
+ * ext4 target: find the device (blkdev.c), mount it and hand back its dump
+ * path as a directory sink; unmount afterwards. The file system may have
+ * been mounted when the kernel crashed: mounting it replays the journal,
+ * which is what we want.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,17 +16,16 @@
 #include "log.h"
 #include "target.h"
 
-int target_fs_save(struct capture *cap, const char *tag, const char *what, int n,
-		   const struct conf_target *t, struct target_fs *fs)
+int target_fs_prepare(const struct kcap_conf *c, const struct conf_target *t, int n,
+		      const struct log_ctx *lc, struct sink *s)
 {
-	const struct kcap_conf *c = cap->conf;
-	char base[PATH_MAX];
+	const char *tag = lc->tag, *what = lc->what;
+	char dev[PATH_MAX];
 	int ret, dups;
 
-	memset(fs, 0, sizeof(*fs));
-	fs->dirfd = -1;
+	sink_init(s, SINK_DIR, "");
 	log_info("%s: %s: looking for the device (up to %d s)", tag, what, c->device_timeout);
-	ret = blkdev_find(t->spec, c->device_timeout, fs->dev, sizeof(fs->dev), &dups);
+	ret = blkdev_find(t->spec, c->device_timeout, dev, sizeof(dev), &dups);
 	if (ret == -EINVAL) {
 		log_warnx("%s: %s: not a device, LABEL= or UUID=: skipping", tag, what);
 		return ret;
@@ -37,49 +36,42 @@ int target_fs_save(struct capture *cap, const char *tag, const char *what, int n
 		return ret;
 	}
 	if (dups)
-		log_warnx("%s: %s matches %d more device(s): using %s", tag, what, dups, fs->dev);
-	log_info("%s: %s -> %s", tag, what, fs->dev);
+		log_warnx("%s: %s matches %d more device(s): using %s", tag, what, dups, dev);
+	log_info("%s: %s -> %s", tag, what, dev);
 
-	snprintf(fs->mnt, sizeof(fs->mnt), "/mnt/target%d", n);
-	ret = dumpdir_mkpath(fs->mnt, 0755);
+	snprintf(s->mnt, sizeof(s->mnt), "/mnt/target%d", n);
+	ret = dumpdir_mkpath(s->mnt, 0755);
 	if (ret < 0) {
-		log_errno(ret, "%s: mkdir %s", tag, fs->mnt);
+		log_errno(ret, "%s: mkdir %s", tag, s->mnt);
+		s->mnt[0] = '\0';
 		return ret;
 	}
-	if (mount(fs->dev, fs->mnt, "ext4", MS_NOSUID | MS_NODEV, NULL) < 0) {
+	if (mount(dev, s->mnt, "ext4", MS_NOSUID | MS_NODEV, NULL) < 0) {
 		ret = -errno;
-		log_warn("%s: %s: mount %s on %s (ext4): skipping", tag, what, fs->dev, fs->mnt);
+		log_warn("%s: %s: mount %s on %s (ext4): skipping", tag, what, dev, s->mnt);
+		s->mnt[0] = '\0';
 		return ret;
 	}
-	fs->mounted = 1;
-	log_info("%s: mounted %s on %s", tag, fs->dev, fs->mnt);
+	log_info("%s: mounted %s on %s", tag, dev, s->mnt);
 
-	if (snprintf(base, sizeof(base), "%s%s%s", fs->mnt, c->path[0] == '/' ? "" : "/",
-		     c->path) >= (int)sizeof(base)) {
+	if (snprintf(s->path, sizeof(s->path), "%s%s%s", s->mnt, c->path[0] == '/' ? "" : "/",
+		     c->path) >= (int)sizeof(s->path)) {
 		ret = -ENAMETOOLONG;
 		log_errno(ret, "%s: path %s", tag, c->path);
-	} else {
-		ret = capture_to_dir(cap, tag, what, base, fs->dir, sizeof(fs->dir), &fs->dirfd);
+		target_fs_release(lc, s);
+		return ret;
 	}
-	if (ret < 0)
-		target_fs_finish(cap, tag, fs);
-	return ret;
+	return 0;
 }
 
-void target_fs_finish(struct capture *cap, const char *tag, struct target_fs *fs)
+void target_fs_release(const struct log_ctx *lc, struct sink *s)
 {
-	(void)cap;
-	if (fs->dirfd >= 0) {
-		capture_kexec_dmesg(fs->dirfd, tag);	/* also after a failure */
-		close(fs->dirfd);
-		fs->dirfd = -1;
-	}
-	if (!fs->mounted)
+	if (!s->mnt[0])
 		return;
 	sync();
-	if (umount(fs->mnt) < 0) {
-		log_warn("%s: umount %s (detaching it)", tag, fs->mnt);
-		umount2(fs->mnt, MNT_DETACH);
+	if (umount(s->mnt) < 0) {
+		log_warn("%s: umount %s (detaching it)", lc->tag, s->mnt);
+		umount2(s->mnt, MNT_DETACH);
 	}
-	fs->mounted = 0;
+	s->mnt[0] = '\0';
 }
