@@ -4,13 +4,14 @@
 
 /*
  * Host subcommands of the kcap binary (when it is not PID 1). argv[0] is
- * the subcommand name. Return value: exit status (0 ok, 1 failure, 2 usage).
+ * the subcommand name; each parses its options with getopt_long.
+ * Return value: exit status (0 ok, 1 failure, 2 usage).
  */
 int cmd_save(int argc, char **argv);		/* cmd_save.c: save a vmcore like PID 1 would */
-int cmd_dmesg(int argc, char **argv);		/* dmesg.c */
-int cmd_info(int argc, char **argv);		/* info.c */
-int cmd_check_config(int argc, char **argv);	/* conf.c */
-int cmd_savecore(int argc, char **argv);	/* target_raw.c */
-int cmd_convert(int argc, char **argv);		/* dumpfile_flat.c or convert.c */
+int cmd_savecore(int argc, char **argv);	/* cmd_savecore.c */
+int cmd_dmesg(int argc, char **argv);		/* cmd_dmesg.c */
+int cmd_info(int argc, char **argv);		/* cmd_info.c */
+int cmd_convert(int argc, char **argv);		/* cmd_convert.c */
+int cmd_check_config(int argc, char **argv);	/* cmd_check_config.c */
 
 #endif

@@ -15,6 +15,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,7 +105,7 @@ static int rewrite(const struct dumpfile_opts *o, const char *in, const char *ou
 			return 1;
 		}
 	}
-	ret = dumpfile_write(&d, o, fd, 0, &st);
+	ret = dumpfile_write(&d, o, NULL, fd, 0, &st);
 	if (ret)
 		log_errno(-ret, "convert: writing %s", out);
 	else
@@ -122,6 +123,10 @@ static int rewrite(const struct dumpfile_opts *o, const char *in, const char *ou
 
 int cmd_convert(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *in = "-", *out;
 	unsigned char hdr[FLAT_HEADER_SIZE], *buf;
 	uint64_t records = 0, bytes = 0, type = 0;
@@ -132,9 +137,12 @@ int cmd_convert(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
-	while ((c = getopt(argc, argv, "clEFd:")) != -1) {
+	while ((c = getopt_long(argc, argv, "clEFd:h", longopts, NULL)) != -1) {
 		again = 1;
 		switch (c) {
+		case 'h':
+			usage();
+			return 0;
 		case 'c':
 			o.compress = DUMP_COMP_ZLIB;
 			break;

@@ -9,6 +9,7 @@
  * read, 2 for a usage error.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -41,6 +42,13 @@ static void comp_names(unsigned int c, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
+static void info_usage(void)
+{
+	fprintf(stderr, "usage: kcap info DUMPFILE\n"
+		"  Describe a vmcore, ELF, kdump-compressed or flattened dump;\n"
+		"  exit 1 if it is incomplete.\n");
+}
+
 int cmd_info(int argc, char **argv)
 {
 	struct dump d;
@@ -50,12 +58,21 @@ int cmd_info(int argc, char **argv)
 	const char *bid;
 	struct tm tm;
 	time_t t;
-	int ret, inc;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ret, inc, opt;
 
-	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: kcap info DUMPFILE\n"
-			"  Describe a vmcore, ELF, kdump-compressed or flattened dump;\n"
-			"  exit 1 if it is incomplete.\n");
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		info_usage();
+		return opt == 'h' ? 0 : 2;
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (argc != 2) {
+		info_usage();
 		return 2;
 	}
 	ret = dump_open(&d, argv[1]);

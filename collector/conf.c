@@ -55,7 +55,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
 #include "conf.h"
 #include "dump_read.h"
 #include "log.h"
@@ -67,7 +66,6 @@
 #define DEFAULT_DEVICE_TIMEOUT	30
 
 #define CONF_LINE_MAX		1024	/* longer lines are refused */
-#define CONF_FILE_MAX		65536	/* a kdump.conf is a few KiB */
 #define CONF_MSG_MAX		512
 #define CONF_TIMEOUT_MAX	(INT_MAX / 1000)	/* callers may want ms */
 #define EXT4_LABEL_MAX		16	/* s_volume_name[16] */
@@ -1243,96 +1241,4 @@ int conf_format(const struct kcap_conf *c, char *buf, size_t len)
 	if (o.overflow)
 		return -ENOSPC;
 	return (int)o.pos;
-}
-
-/* ---- kcap check-config ---- */
-
-static void check_report(void *arg, const char *file, int line, const char *msg)
-{
-	(void)arg;
-	if (line > 0)
-		fprintf(stderr, "%s:%d: %s\n", file, line, msg);
-	else
-		fprintf(stderr, "%s: %s\n", file, msg);
-}
-
-static int check_usage(void)
-{
-	fprintf(stderr, "usage: kcap check-config [--lenient] [--cmdline \"WORDS\"] FILE\n");
-	return 2;
-}
-
-/*
- * kcap check-config [--lenient] [--cmdline "WORDS"] FILE
- * Like the -n of OpenBSD daemons: every problem on stderr as FILE:LINE:
- * error|warning: ..., then, when there is no error, the normalised
- * configuration on stdout. --cmdline applies kernel command line words on
- * top (a bad value there fails the check); --lenient parses the way PID 1
- * does at capture time. Exit 0 ok, 1 errors, 2 usage.
- */
-int cmd_check_config(int argc, char **argv)
-{
-	static struct kcap_conf conf;
-	static char text[4 * PATH_MAX + CONF_MAX_TARGETS * (CONF_STR_MAX + 8) +
-			 4 * CONF_STR_MAX];
-	const char *cmdline = NULL, *file = NULL;
-	int strict = 1, ret, i, status = 0;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--lenient")) {
-			strict = 0;
-		} else if (!strcmp(a, "--cmdline")) {
-			if (++i >= argc)
-				return check_usage();
-			cmdline = argv[i];
-		} else if (!strncmp(a, "--cmdline=", 10)) {
-			cmdline = a + 10;
-		} else if (!strcmp(a, "--")) {
-			if (++i < argc)
-				file = argv[i++];
-			if (i < argc)
-				return check_usage();
-			break;
-		} else if (a[0] == '-' && a[1]) {
-			return check_usage();
-		} else if (!file) {
-			file = a;
-		} else {
-			return check_usage();
-		}
-	}
-	if (!file)
-		return check_usage();
-
-	conf_init(&conf);
-	ret = conf_parse_file(&conf, file, strict, check_report, NULL);
-	if (ret == -EINVAL)
-		return 1;
-	if (ret == -EFBIG) {
-		log_warnx("%s: larger than %d bytes, not a kdump.conf", file,
-			  CONF_FILE_MAX);
-		return 1;
-	}
-	if (ret < 0) {
-		log_errno(ret, "%s", file);
-		return 1;
-	}
-	if (cmdline && conf_apply_cmdline(&conf, cmdline, check_report, NULL) &&
-	    strict)
-		status = 1;
-	ret = conf_format(&conf, text, sizeof(text));
-	if (ret < 0) {
-		log_errno(ret, "%s: formatting the configuration", file);
-		return 1;
-	}
-	if (status)
-		return status;
-	fputs(text, stdout);
-	if (fflush(stdout)) {
-		log_warn("stdout");
-		return 1;
-	}
-	return 0;
 }

@@ -14,6 +14,7 @@
 
 #define CONF_MAX_TARGETS	8
 #define CONF_STR_MAX		256
+#define CONF_FILE_MAX		65536	/* a kdump.conf is a few KiB */
 
 enum conf_target_kind {
 	TARGET_RAW,		/* raw <device> */

@@ -26,7 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd.h"
 #include "dmesg.h"
 #include "dump_read.h"
 #include "dump_read_priv.h"
@@ -486,99 +485,4 @@ int dmesg_write(struct dump *d, int fd)
 		ret = o->err;
 	free(o);
 	return ret;
-}
-
-/* ---- identity ---- */
-
-static void copy_field(char *dst, const char *src, size_t n)
-{
-	size_t len = strnlen(src, n - 1);
-
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
-int dump_ident(struct dump *d, struct dump_ident *id)
-{
-	char uts[6 * 65];
-	const char *s;
-	uint64_t sym, off = sizeof(int);	/* kref before name, old kernels */
-
-	memset(id, 0, sizeof(*id));
-	s = vmcoreinfo_str(d, "OSRELEASE");
-	if (s)
-		copy_field(id->release, s, sizeof(id->release));
-	else if (d->in && d->in->hdr_release[0])
-		copy_field(id->release, d->in->hdr_release, sizeof(id->release));
-	s = vmcoreinfo_str(d, "CRASHTIME");
-	if (s)
-		id->crash_time = strtoll(s, NULL, 10);
-	else if (d->in)
-		id->crash_time = d->in->hdr_time;
-
-	/* struct new_utsname: sysname[65], nodename[65], release[65], ... */
-	if (vmcoreinfo_symbol(d, "init_uts_ns", &sym) == 0) {
-		vmcoreinfo_offset(d, "uts_namespace.name", &off);
-		if (dump_read_virt(d, sym + off, uts, sizeof(uts)) == 0) {
-			uts[sizeof(uts) - 1] = '\0';
-			copy_field(id->nodename, uts + 65, sizeof(id->nodename));
-			if (!id->release[0])
-				copy_field(id->release, uts + 130,
-					   sizeof(id->release));
-		}
-	}
-	if (!id->nodename[0] && d->in && d->in->hdr_nodename[0])
-		copy_field(id->nodename, d->in->hdr_nodename, sizeof(id->nodename));
-	return id->release[0] || id->nodename[0] ? 0 : -ENOENT;
-}
-
-/* ---- kcap dmesg FILE [OUT] ---- */
-
-int cmd_dmesg(int argc, char **argv)
-{
-	struct dump d;
-	int fd = STDOUT_FILENO, ret;
-	const char *out = NULL;
-
-	if (argc < 2 || argc > 3 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: kcap dmesg DUMPFILE [OUTFILE]\n"
-			"  Write the crashed kernel's log (as makedumpfile --dump-dmesg)\n"
-			"  from a vmcore, ELF, kdump-compressed or flattened dump.\n");
-		return 2;
-	}
-	ret = dump_open(&d, argv[1]);
-	if (ret) {
-		log_errno(ret, "%s: cannot open dump", argv[1]);
-		return 1;
-	}
-	if (argc == 3) {
-		out = argv[2];
-		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			log_warn("%s: cannot create", out);
-			dump_close(&d);
-			return 1;
-		}
-	}
-	ret = dmesg_write(&d, fd);
-	if (ret == -ENOENT)
-		log_warnx("%s: cannot extract the kernel log: a page or VMCOREINFO "
-			  "entry it needs is not in the dump%s", argv[1],
-			  out && lseek(fd, 0, SEEK_CUR) > 0 ?
-			  " (what was written is kept)" : "");
-	else if (ret)
-		log_errno(ret, "%s: cannot extract the kernel log%s", argv[1],
-			  out && lseek(fd, 0, SEEK_CUR) > 0 ?
-			  " (what was written is kept)" : "");
-	if (out) {
-		/* a partial log is worth keeping; an empty file is not */
-		if (ret && lseek(fd, 0, SEEK_CUR) == 0)
-			unlink(out);
-		if (close(fd) < 0 && !ret) {
-			log_warn("%s: close", out);
-			ret = -EIO;
-		}
-	}
-	dump_close(&d);
-	return ret ? 1 : 0;
 }

@@ -15,12 +15,4 @@
  */
 int dmesg_write(struct dump *d, int fd);
 
-/* The crashed kernel's identity, for directory names and kcap info. */
-struct dump_ident {
-	char nodename[65];	/* from init_uts_ns; "" if unknown */
-	char release[65];	/* OSRELEASE */
-	long long crash_time;	/* CRASHTIME (seconds since the epoch), 0 if unknown */
-};
-int dump_ident(struct dump *d, struct dump_ident *id);
-
 #endif

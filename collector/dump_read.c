@@ -485,7 +485,7 @@ static int find_page_offset(struct dump *d)
 	return -ENOENT;
 }
 
-static int setup_x86_64(struct dump *d)
+int dump_setup_x86_64(struct dump *d)
 {
 	struct dump_internal *in = d->in;
 	const char *s;
@@ -536,135 +536,46 @@ const char *dump_format_name(enum dump_format f)
 	return "unknown";
 }
 
-static int detect_and_open(struct dump *d, int depth)
-{
-	unsigned char magic[16];
-	int ret;
+/* ---- identity ---- */
 
-	ret = dump_pread(d, magic, sizeof(magic), 0);
-	if (ret)
-		return ret == -ENODATA ? -EINVAL : ret;
-	if (!memcmp(magic, "\177ELF", 4)) {
-		if (!depth)
-			d->format = DUMP_FMT_ELF;
-		return dump_elf_open(d);
-	}
-	if (!memcmp(magic, "KDUMP   ", 8)) {
-		if (!depth)
-			d->format = DUMP_FMT_KDUMP;
-		return dump_kdump_open(d);
-	}
-	if (!memcmp(magic, "makedumpfile", 12) && !depth) {
-		d->format = DUMP_FMT_FLAT;
-		ret = dump_flat_open(d);
-		if (ret)
-			return ret;
-		return detect_and_open(d, depth + 1);
-	}
-	if (!memcmp(magic, "DISKDUMP", 8))
-		return -ENOTSUP;	/* the old diskdump: not supported */
-	return -EINVAL;
+static void copy_field(char *dst, const char *src, size_t n)
+{
+	size_t len = strnlen(src, n - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
 }
 
-int dump_open_fd(struct dump *d, int fd, const char *path)
+int dump_ident(struct dump *d, struct dump_ident *id)
 {
-	struct stat st;
-	off_t end;
-	int64_t n;
+	char uts[6 * 65];
 	const char *s;
-	int ret;
+	uint64_t sym, off = sizeof(int);	/* kref before name, old kernels */
 
-	(void)path;
-	memset(d, 0, sizeof(*d));
-	d->fd = fd;
-	d->dump_level = -1;
-	d->in = calloc(1, sizeof(*d->in));
-	if (!d->in)
-		return -ENOMEM;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		d->file_size = (uint64_t)st.st_size;
-	} else {
-		end = lseek(fd, 0, SEEK_END);	/* block devices */
-		if (end > 0)
-			d->file_size = (uint64_t)end;
-	}
+	memset(id, 0, sizeof(*id));
+	s = vmcoreinfo_str(d, "OSRELEASE");
+	if (s)
+		copy_field(id->release, s, sizeof(id->release));
+	else if (d->in && d->in->hdr_release[0])
+		copy_field(id->release, d->in->hdr_release, sizeof(id->release));
+	s = vmcoreinfo_str(d, "CRASHTIME");
+	if (s)
+		id->crash_time = strtoll(s, NULL, 10);
+	else if (d->in)
+		id->crash_time = d->in->hdr_time;
 
-	ret = detect_and_open(d, 0);
-	if (ret)
-		goto fail;
-
-	s = vmcoreinfo_str(d, "PAGESIZE");
-	if (s && (n = strtoll(s, NULL, 10)) > 0) {
-		if (d->page_size && d->page_size != (uint64_t)n) {
-			ret = -EUCLEAN;	/* kdump block size disagrees */
-			goto fail;
-		}
-		d->page_size = (uint64_t)n;
-	}
-	if (!d->page_size)
-		d->page_size = 4096;
-	if (d->page_size < 4096 || d->page_size > 65536 ||
-	    (d->page_size & (d->page_size - 1))) {
-		ret = -EUCLEAN;
-		goto fail;
-	}
-	if (!d->max_pfn) {
-		for (int i = 0; i < d->nr_ranges; i++) {
-			struct dump_range *r = &d->ranges[i];
-			uint64_t e = (r->paddr + r->memsz + d->page_size - 1) /
-				     d->page_size;
-
-			if (e > d->max_pfn)
-				d->max_pfn = e;
+	/* struct new_utsname: sysname[65], nodename[65], release[65], ... */
+	if (vmcoreinfo_symbol(d, "init_uts_ns", &sym) == 0) {
+		vmcoreinfo_offset(d, "uts_namespace.name", &off);
+		if (dump_read_virt(d, sym + off, uts, sizeof(uts)) == 0) {
+			uts[sizeof(uts) - 1] = '\0';
+			copy_field(id->nodename, uts + 65, sizeof(id->nodename));
+			if (!id->release[0])
+				copy_field(id->release, uts + 130,
+					   sizeof(id->release));
 		}
 	}
-	d->in->pc_data = malloc(DUMP_PCACHE_PAGES * d->page_size);
-	if (!d->in->pc_data) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	ret = setup_x86_64(d);
-	if (ret)
-		goto fail;
-	return 0;
-fail:
-	dump_close(d);
-	d->fd = -1;
-	return ret;
-}
-
-int dump_open(struct dump *d, const char *path)
-{
-	int fd, ret;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = dump_open_fd(d, fd, path);
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	d->own_fd = 1;
-	return 0;
-}
-
-void dump_close(struct dump *d)
-{
-	if (d->release)
-		d->release(d);
-	if (d->in) {
-		if (d->in->flat_release)
-			d->in->flat_release(d);
-		free(d->in->vi_lines);
-		free(d->in->pc_data);
-		free(d->in);
-	}
-	free(d->vmcoreinfo);
-	free(d->notes);
-	free(d->ranges);
-	if (d->own_fd && d->fd >= 0)
-		close(d->fd);
-	memset(d, 0, sizeof(*d));
-	d->fd = -1;
+	if (!id->nodename[0] && d->in && d->in->hdr_nodename[0])
+		copy_field(id->nodename, d->in->hdr_nodename, sizeof(id->nodename));
+	return id->release[0] || id->nodename[0] ? 0 : -ENOENT;
 }

@@ -153,4 +153,14 @@ int vmcoreinfo_size(const struct dump *d, const char *name, uint64_t *val);
 int vmcoreinfo_number(const struct dump *d, const char *name, int64_t *val);
 int vmcoreinfo_length(const struct dump *d, const char *name, uint64_t *val);
 
+/* The crashed kernel's identity, for directory names and kcap info. */
+struct dump_ident {
+	char nodename[65];	/* from init_uts_ns; "" if unknown */
+	char release[65];	/* OSRELEASE */
+	long long crash_time;	/* CRASHTIME (seconds since the epoch), 0 if unknown */
+};
+/* From VMCOREINFO, init_uts_ns and the kdump header (dump_read.c): 0, or
+ * -ENOENT when neither the release nor the host is known. */
+int dump_ident(struct dump *d, struct dump_ident *id);
+
 #endif

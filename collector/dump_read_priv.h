@@ -102,6 +102,9 @@ int dump_unlzo(const unsigned char *in, size_t inlen, unsigned char *out,
 int dump_unsnappy(const unsigned char *in, size_t inlen, unsigned char *out,
 		  size_t *outlen);
 
+/* Address translation from VMCOREINFO (dump_read.c), for dump_open_fd(). */
+int dump_setup_x86_64(struct dump *d);
+
 /* Readers: called by dump_open_fd() with d->fd, d->in and file_size set. */
 int dump_elf_open(struct dump *d);
 int dump_kdump_open(struct dump *d);

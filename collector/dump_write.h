@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "dump_read.h"
+#include "filter.h"
 
 #define DUMPFILE_FILTERING	1
 #define DUMPFILE_WRITING	2
@@ -41,12 +42,28 @@ struct dumpfile_stats {
 };
 
 /*
+ * The pages a dump level keeps (filter.c's bitmap): worked out by
+ * dumpfile_estimate() and used again by a dumpfile_write() of the same
+ * dump and level, so that mem_map is read once. Owned by the caller:
+ * init, hand it to both, free (dump_write_plan.c).
+ */
+struct dump_write_plan {
+	int valid;
+	const struct dump *d;
+	int level;
+	struct filter_result f;
+};
+void dump_write_plan_init(struct dump_write_plan *p);
+void dump_write_plan_free(struct dump_write_plan *p);
+
+/*
  * Size bounds for the free-space check, before writing: *max is the size
  * with no compression of the pages the level keeps (plus headers);
- * *expected a realistic guess for the chosen compression.
+ * *expected a realistic guess for the chosen compression. Keeps the page
+ * selection in plan (may be NULL).
  */
 int dumpfile_estimate(struct dump *src, const struct dumpfile_opts *o,
-		      uint64_t *max, uint64_t *expected);
+		      struct dump_write_plan *plan, uint64_t *max, uint64_t *expected);
 
 /*
  * Write the dump to fd. Non-flat output is written with pwrite() at
@@ -54,9 +71,10 @@ int dumpfile_estimate(struct dump *src, const struct dumpfile_opts *o,
  * flat output is written sequentially from the current position. The
  * output says "incomplete" until the last byte is written and the header
  * is finalised; on error the caller gets -errno and a file that says it
- * is incomplete.
+ * is incomplete. plan (may be NULL): what dumpfile_estimate() kept; it is
+ * used up.
  */
-int dumpfile_write(struct dump *src, const struct dumpfile_opts *o, int fd,
-		   off_t base, struct dumpfile_stats *st);
+int dumpfile_write(struct dump *src, const struct dumpfile_opts *o,
+		   struct dump_write_plan *plan, int fd, off_t base, struct dumpfile_stats *st);
 
 #endif

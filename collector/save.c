@@ -117,6 +117,7 @@ int save_open(struct capture *cap, const char *path, const struct kcap_conf *c)
 
 void save_close(struct capture *cap)
 {
+	dump_write_plan_free(&cap->plan);
 	dump_close(&cap->dump);
 }
 
@@ -172,7 +173,7 @@ static int save_check_space(struct capture *cap, const struct log_ctx *lc, uint6
 	progress_init(&pr, "vmcore", cap->dump.page_size);
 	cap->opts.progress = progress_update;
 	cap->opts.progress_arg = &pr;
-	ret = dumpfile_estimate(&cap->dump, &cap->opts, &max, &expected);
+	ret = dumpfile_estimate(&cap->dump, &cap->opts, &cap->plan, &max, &expected);
 	cap->opts.progress = NULL;
 	if (ret < 0) {
 		log_errno(ret, "%s: %s: cannot estimate the dump size (%llu MB free): trying anyway",
@@ -212,7 +213,7 @@ static int save_write_dump(struct capture *cap, const struct log_ctx *lc, int fd
 	cap->opts.progress_arg = &pr;
 	log_info("%s: writing %s: %s, dump level %d", tag, where,
 		 save_format_name(&cap->opts, fmt, sizeof(fmt)), cap->opts.dump_level);
-	ret = dumpfile_write(&cap->dump, &cap->opts, fd, base, st);
+	ret = dumpfile_write(&cap->dump, &cap->opts, &cap->plan, fd, base, st);
 	cap->opts.progress = NULL;
 	if (ret == 0 && fsync(fd) < 0)
 		ret = -errno;

@@ -25,6 +25,7 @@ struct capture {
 	struct dump_ident id;
 	const struct kcap_conf *conf;
 	struct dumpfile_opts opts;	/* from the config; progress set per write */
+	struct dump_write_plan plan;	/* from the space check to the write */
 	uint64_t mem_bytes;		/* memory in the image (overlaps counted once) */
 };
 

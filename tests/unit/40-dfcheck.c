@@ -30,6 +30,7 @@ static int cmd_write(int argc, char **argv)
 {
 	struct dumpfile_opts o;
 	struct dumpfile_stats st;
+	struct dump_write_plan plan;
 	struct dump d;
 	uint64_t max, exp;
 	int c, fd, ret;
@@ -53,7 +54,8 @@ static int cmd_write(int argc, char **argv)
 		log_errno(-ret, "%s", argv[optind]);
 		return 1;
 	}
-	ret = dumpfile_estimate(&d, &o, &max, &exp);
+	dump_write_plan_init(&plan);
+	ret = dumpfile_estimate(&d, &o, &plan, &max, &exp);
 	if (ret) {
 		log_errno(-ret, "estimate");
 		return 1;
@@ -66,7 +68,7 @@ static int cmd_write(int argc, char **argv)
 		log_warn("%s", argv[optind + 1]);
 		return 1;
 	}
-	ret = dumpfile_write(&d, &o, fd, 0, &st);
+	ret = dumpfile_write(&d, &o, &plan, fd, 0, &st);
 	printf("level %d dumped %llu zero %llu excluded %llu bytes %llu max %llu\n",
 	       st.level_used, (unsigned long long)st.pages_dumped,
 	       (unsigned long long)st.pages_zero, (unsigned long long)st.pages_excluded,
