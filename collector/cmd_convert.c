@@ -25,6 +25,8 @@
 #include "io.h"
 #include "cmd.h"
 #include "dump_write_priv.h"
+#include "fmt_elf.h"
+#include "fmt_kdump.h"
 #include "log.h"
 
 #define BUF_SIZE	(1024 * 1024)
@@ -59,14 +61,14 @@ static void mark_incomplete(int fd)
 
 	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
 		return;
-	if (!memcmp(h, "KDUMP   ", 8)) {
-		memcpy(&v, h + 424, 4);		/* disk_dump_header.status */
-		v |= 0x8;			/* DUMP_DH_COMPRESSED_INCOMPLETE */
-		io_pwrite_all(fd, &v, 4, 424, NULL);
+	if (!memcmp(h, KDUMP_SIGNATURE, 8)) {
+		memcpy(&v, h + DH_STATUS, 4);
+		v |= DH_COMPRESSED_INCOMPLETE;
+		io_pwrite_all(fd, &v, 4, DH_STATUS, NULL);
 	} else if (!memcmp(h, "\177ELF", 4) && h[4] == 2) {
-		memcpy(&v, h + 48, 4);		/* Elf64_Ehdr.e_flags */
-		v |= 0x1;			/* DUMP_ELF_INCOMPLETE */
-		io_pwrite_all(fd, &v, 4, 48, NULL);
+		memcpy(&v, h + DUMP_ELF_OFF_FLAGS, 4);
+		v |= DUMP_ELF_INCOMPLETE;
+		io_pwrite_all(fd, &v, 4, DUMP_ELF_OFF_FLAGS, NULL);
 	}
 }
 
@@ -136,6 +138,7 @@ int cmd_convert(int argc, char **argv)
 	char *end;
 
 	memset(&o, 0, sizeof(o));
+	o.format = DUMP_FMT_KDUMP;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "clEFd:h", longopts, NULL)) != -1) {
 		again = 1;
@@ -150,7 +153,7 @@ int cmd_convert(int argc, char **argv)
 			o.compress = DUMP_COMP_LZO;
 			break;
 		case 'E':
-			o.elf = 1;
+			o.format = DUMP_FMT_ELF;
 			break;
 		case 'F':
 			o.flat = 1;
@@ -190,7 +193,7 @@ int cmd_convert(int argc, char **argv)
 	}
 
 	ret = read_full(ifd, hdr, sizeof(hdr), &got);
-	memcpy(&type, hdr + 16, sizeof(type));
+	memcpy(&type, hdr + FLAT_OFF_TYPE, sizeof(type));
 	if (ret <= 0 || memcmp(hdr, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE)) ||
 	    be64toh(type) != FLAT_TYPE) {
 		if (ret < 0 && ret != -ENODATA)

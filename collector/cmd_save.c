@@ -98,7 +98,7 @@ int cmd_save(int argc, char **argv)
 		}
 	}
 	if (elf >= 0)
-		conf.format = elf ? FMT_ELF : FMT_KDUMP;
+		conf.format = elf ? DUMP_FMT_ELF : DUMP_FMT_KDUMP;
 	if (comp >= 0)
 		conf.compress = (unsigned int)comp;
 #ifndef KCAP_WITH_LZO

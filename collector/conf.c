@@ -738,7 +738,7 @@ static int set_collector(struct pctx *p, const struct directive *d, char *val)
 	}
 #endif
 	copy_str(c->core_collector, sizeof(c->core_collector), val);
-	c->format = elf ? FMT_ELF : FMT_KDUMP;
+	c->format = elf ? DUMP_FMT_ELF : DUMP_FMT_KDUMP;
 	c->compress = comp;
 	c->flat = flat;
 	c->dump_level = level;
@@ -894,7 +894,7 @@ void conf_init(struct kcap_conf *c)
 	copy_str(c->path, sizeof(c->path), DEFAULT_PATH);
 	copy_str(c->sshkey, sizeof(c->sshkey), DEFAULT_SSHKEY);
 	copy_str(c->core_collector, sizeof(c->core_collector), DEFAULT_COLLECTOR);
-	c->format = FMT_KDUMP;
+	c->format = DUMP_FMT_KDUMP;
 	c->compress = DUMP_COMP_ZLIB;
 	c->flat = 0;
 	c->dump_level = 31;
@@ -1221,7 +1221,7 @@ int conf_format(const struct kcap_conf *c, char *buf, size_t len)
 	out(&o, "path %s\n", c->path);
 	out(&o, "sshkey %s\n", c->sshkey);
 	out(&o, "core_collector makedumpfile%s%s%s%s -d %d\n",
-	    c->format == FMT_ELF ? " -E" : "",
+	    c->format == DUMP_FMT_ELF ? " -E" : "",
 	    c->compress ? " " : "", comp_flag(c->compress),
 	    c->flat ? " -F" : "", c->dump_level);
 	out(&o, "failure_action %s\n", conf_action_name(c->failure_action));

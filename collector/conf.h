@@ -12,6 +12,8 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "dump_read.h"
+
 #define CONF_MAX_TARGETS	8
 #define CONF_STR_MAX		256
 #define CONF_FILE_MAX		65536	/* a kdump.conf is a few KiB */
@@ -31,11 +33,6 @@ enum conf_action {
 	ACT_SHELL,
 };
 
-enum conf_format {
-	FMT_KDUMP = 0,		/* makedumpfile -c / -l / -p / -z, or no format flag */
-	FMT_ELF,		/* makedumpfile -E */
-};
-
 struct conf_target {
 	enum conf_target_kind kind;
 	char spec[CONF_STR_MAX];	/* device, LABEL=x, UUID=x, host:/path, user@host */
@@ -52,7 +49,7 @@ struct kcap_conf {
 
 	/* "core_collector makedumpfile <flags>": the work, done by kcap itself */
 	char core_collector[CONF_STR_MAX];	/* verbatim, for printing */
-	enum conf_format format;	/* default FMT_KDUMP */
+	enum dump_format format;	/* DUMP_FMT_KDUMP (-c/-l/-p/-z, default) or DUMP_FMT_ELF (-E) */
 	unsigned int compress;		/* DUMP_COMP_* from dump.h; 0 = none; default zlib */
 	int flat;			/* -F */
 	int dump_level;			/* -d N, default 31 */

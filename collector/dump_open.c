@@ -14,6 +14,8 @@
 
 #include "dump_read.h"
 #include "dump_read_priv.h"
+#include "fmt_flat.h"
+#include "fmt_kdump.h"
 
 static int detect_and_open(struct dump *d, int depth)
 {
@@ -28,12 +30,12 @@ static int detect_and_open(struct dump *d, int depth)
 			d->format = DUMP_FMT_ELF;
 		return dump_elf_open(d);
 	}
-	if (!memcmp(magic, "KDUMP   ", 8)) {
+	if (!memcmp(magic, KDUMP_SIGNATURE, 8)) {
 		if (!depth)
 			d->format = DUMP_FMT_KDUMP;
 		return dump_kdump_open(d);
 	}
-	if (!memcmp(magic, "makedumpfile", 12) && !depth) {
+	if (!memcmp(magic, FLAT_SIGNATURE, 12) && !depth) {
 		d->format = DUMP_FMT_FLAT;
 		ret = dump_flat_open(d);
 		if (ret)

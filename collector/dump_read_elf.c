@@ -17,8 +17,8 @@
 
 #include "dump_read.h"
 #include "dump_read_priv.h"
+#include "fmt_elf.h"
 
-#define DUMP_ELF_INCOMPLETE	0x1	/* e_flags of an unfinished makedumpfile -E */
 #define MAX_PHNUM		(1 << 20)
 #define MAX_NOTES		(64 << 20)
 

@@ -21,10 +21,8 @@
 #include "io.h"
 #include "dump_read.h"
 #include "dump_read_priv.h"
+#include "fmt_flat.h"
 
-#define FLAT_HDR_SIZE		4096
-#define FLAT_TYPE		1
-#define FLAT_VERSION		1
 #define FLAT_MAX_RECORD		(1ULL << 32)
 
 struct flat_seg {
@@ -239,8 +237,8 @@ int dump_flat_open(struct dump *d)
 	ret = dump_pread(d, hdr, sizeof(hdr), 0);
 	if (ret)
 		return ret == -ENODATA ? -EUCLEAN : ret;
-	if (memcmp(hdr, "makedumpfile", 12) || be64(hdr + 16) != FLAT_TYPE ||
-	    be64(hdr + 24) != FLAT_VERSION)
+	if (memcmp(hdr, FLAT_SIGNATURE, 12) || be64(hdr + FLAT_OFF_TYPE) != FLAT_TYPE ||
+	    be64(hdr + FLAT_OFF_VERSION) != FLAT_VERSION)
 		return -EUCLEAN;
 	f = calloc(1, sizeof(*f));
 	if (!f)
@@ -251,7 +249,7 @@ int dump_flat_open(struct dump *d)
 	/* walk the record headers; the read-ahead makes it a few big reads */
 	memset(&ra, 0, sizeof(ra));
 	d->in->flat_truncated = 1;
-	for (pos = FLAT_HDR_SIZE;; pos += sizeof(rec) + size) {
+	for (pos = FLAT_HEADER_SIZE;; pos += sizeof(rec) + size) {
 		ret = dump_ra_read(d, &ra, rec, sizeof(rec), pos);
 		if (ret == -ENODATA) {
 			ret = 0;

@@ -25,45 +25,16 @@
 
 #include "dump_read.h"
 #include "dump_read_priv.h"
+#include "fmt_kdump.h"
 
-#define DH_STATUS_INCOMPLETE	0x8
 #define DH_COMPRESSED_MASK	(DUMP_COMP_ZLIB | DUMP_COMP_LZO | \
 				 DUMP_COMP_SNAPPY | DUMP_COMP_ZSTD)
 
-/* struct disk_dump_header, x86_64 layout */
-#define DH_SIGNATURE		0	/* char[8] */
-#define DH_VERSION		8	/* int */
-#define DH_UTSNAME		12	/* struct new_utsname: 6 x char[65] */
-#define DH_TIMESTAMP		408	/* struct timeval */
-#define DH_STATUS		424
-#define DH_BLOCK_SIZE		428
-#define DH_SUB_HDR_SIZE		432
-#define DH_BITMAP_BLOCKS	436
-#define DH_MAX_MAPNR		440
-#define DH_NR_CPUS		460
-#define DH_SIZE			464
-
-/* struct kdump_sub_header */
-#define SH_PHYS_BASE		0
-#define SH_DUMP_LEVEL		8	/* version >= 1 */
-#define SH_SPLIT		12	/* version >= 2 */
-#define SH_START_PFN		16
-#define SH_END_PFN		24
-#define SH_OFF_VMCOREINFO	32	/* version >= 3 */
-#define SH_SIZE_VMCOREINFO	40
-#define SH_OFF_NOTE		48	/* version >= 4 */
-#define SH_SIZE_NOTE		56
-#define SH_START_PFN_64		80	/* version >= 6 */
-#define SH_END_PFN_64		88
-#define SH_MAX_MAPNR_64		96
-#define SH_SIZE			104
-
-#define PD_SIZE			24	/* struct page_desc */
 #define DESC_BLOCK		512	/* descriptors read at a time */
 #define RANK_BITS		512	/* pfns per running count */
 #define MAX_META		(64 << 20)	/* VMCOREINFO / notes copies */
 
-struct page_desc {
+struct kdump_desc {			/* a page_desc (fmt_kdump.h), decoded */
 	uint64_t offset;
 	uint32_t size;
 	uint32_t flags;
@@ -151,7 +122,7 @@ static int build_rank(struct kdump_priv *k)
 	return 0;
 }
 
-static int get_desc(struct dump *d, uint64_t idx, struct page_desc *pd)
+static int get_desc(struct dump *d, uint64_t idx, struct kdump_desc *pd)
 {
 	struct kdump_priv *k = d->priv;
 	const unsigned char *p;
@@ -232,7 +203,7 @@ static int kdump_read_page(struct dump *d, uint64_t pfn, void *buf)
 {
 	struct kdump_priv *k = d->priv;
 	size_t ps = d->page_size, outlen;
-	struct page_desc pd;
+	struct kdump_desc pd;
 	int ret;
 
 	if (pfn < k->start_pfn || pfn >= k->end_pfn ||
@@ -326,7 +297,7 @@ static int kdump_check(struct dump *d, char *why, size_t whylen)
 	struct kdump_priv *k = d->priv;
 	uint64_t table_end = k->desc_off + k->ndesc * PD_SIZE, i, unwritten = 0,
 		 past = 0, first_bad = 0;
-	struct page_desc pd;
+	struct kdump_desc pd;
 	int ret;
 
 	if (d->incomplete) {
@@ -486,7 +457,7 @@ int dump_kdump_open(struct dump *d)
 
 	d->page_size = bs;
 	d->compression = le32(dh + DH_STATUS) & DH_COMPRESSED_MASK;
-	d->incomplete = !!(le32(dh + DH_STATUS) & DH_STATUS_INCOMPLETE);
+	d->incomplete = !!(le32(dh + DH_STATUS) & DH_COMPRESSED_INCOMPLETE);
 	d->nr_cpus = (int)le32(dh + DH_NR_CPUS);
 	d->phys_base = le64(sh + SH_PHYS_BASE);
 	d->dump_level = (int)le32(sh + SH_DUMP_LEVEL);

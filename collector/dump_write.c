@@ -67,9 +67,9 @@ int df_sink_open(struct df_sink *s, int fd, off_t base, int flat)
 	memset(hdr, 0, sizeof(hdr));
 	memcpy(hdr, FLAT_SIGNATURE, strlen(FLAT_SIGNATURE));
 	v = htobe64(FLAT_TYPE);
-	memcpy(hdr + 16, &v, 8);
+	memcpy(hdr + FLAT_OFF_TYPE, &v, 8);
 	v = htobe64(FLAT_VERSION);
-	memcpy(hdr + 24, &v, 8);
+	memcpy(hdr + FLAT_OFF_VERSION, &v, 8);
 	iov.iov_base = hdr;
 	iov.iov_len = sizeof(hdr);
 	ret = write_all(fd, &iov, 1);

@@ -17,7 +17,7 @@
 #define DUMPFILE_WRITING	2
 
 struct dumpfile_opts {
-	int elf;			/* 1: ELF; 0: kdump-compressed */
+	enum dump_format format;	/* DUMP_FMT_KDUMP or DUMP_FMT_ELF (flattened: flat) */
 	int flat;			/* 1: flattened stream (sequential writes only) */
 	unsigned int compress;		/* DUMP_COMP_ZLIB, DUMP_COMP_LZO (if built), 0 */
 	int dump_level;			/* 0..31 */

@@ -33,9 +33,9 @@
 #include <unistd.h>
 
 #include "dump_write_priv.h"
+#include "fmt_elf.h"
 #include "log.h"
 
-#define DUMP_ELF_INCOMPLETE	0x1	/* e_flags, as makedumpfile and crash */
 #define RUNS_MAX		(1u << 19)	/* data runs: 2 headers each, 56 MiB */
 #define ZERO_RUNS_MAX		32768		/* room for zero-page gaps */
 #define GAP_MIN			8		/* smallest gap worth a PT_LOAD */

@@ -38,63 +38,8 @@
 #endif
 
 #include "dump_write_priv.h"
+#include "fmt_kdump.h"
 #include "log.h"
-
-#define KDUMP_SIGNATURE		"KDUMP   "
-#define KDUMP_HEADER_VERSION	6
-#define DH_COMPRESSED_ZLIB	0x1
-#define DH_COMPRESSED_LZO	0x2
-#define DH_COMPRESSED_INCOMPLETE 0x8
-
-/* diskdump_mod.h, with the x86_64 sizes and padding spelt out */
-struct kdump_header {
-	char signature[8];
-	int32_t header_version;
-	char utsname[6][65];		/* struct new_utsname */
-	/* 2 bytes of padding: the timeval is 8-byte aligned */
-	int64_t tv_sec;
-	int64_t tv_usec;
-	uint32_t status;
-	int32_t block_size;
-	int32_t sub_hdr_size;		/* blocks */
-	uint32_t bitmap_blocks;		/* both bitmaps */
-	uint32_t max_mapnr;		/* 32-bit copy of max_mapnr_64 */
-	uint32_t total_ram_blocks;
-	uint32_t device_blocks;
-	uint32_t written_blocks;
-	uint32_t current_cpu;
-	int32_t nr_cpus;
-};
-_Static_assert(offsetof(struct kdump_header, tv_sec) == 408, "timestamp");
-_Static_assert(offsetof(struct kdump_header, status) == 424, "status");
-_Static_assert(offsetof(struct kdump_header, nr_cpus) == 460, "nr_cpus");
-_Static_assert(sizeof(struct kdump_header) == 464, "disk_dump_header");
-
-struct kdump_sub_header {
-	uint64_t phys_base;
-	int32_t dump_level;
-	int32_t split;
-	uint64_t start_pfn;
-	uint64_t end_pfn;
-	int64_t offset_vmcoreinfo;
-	uint64_t size_vmcoreinfo;
-	int64_t offset_note;
-	uint64_t size_note;
-	int64_t offset_eraseinfo;
-	uint64_t size_eraseinfo;
-	uint64_t start_pfn_64;
-	uint64_t end_pfn_64;
-	uint64_t max_mapnr_64;
-};
-_Static_assert(sizeof(struct kdump_sub_header) == 104, "kdump_sub_header");
-
-struct page_desc {
-	int64_t offset;
-	uint32_t size;
-	uint32_t flags;
-	uint64_t page_flags;
-};
-_Static_assert(sizeof(struct page_desc) == 24, "page_desc");
 
 #define DESC_CACHE	(64 * 1024)
 #define DATA_CACHE	(1024 * 1024)

@@ -112,7 +112,7 @@ int dumpfile_estimate(struct dump *src, const struct dumpfile_opts *o,
 	j.st = &st;
 	j.level = f->level;
 	data = f->nr_keep * src->page_size;
-	head = o->elf ? dumpfile_elf_overhead(&j) : dumpfile_kdump_overhead(&j);
+	head = o->format == DUMP_FMT_ELF ? dumpfile_elf_overhead(&j) : dumpfile_kdump_overhead(&j);
 	*max = head + data;
 	/*
 	 * Measured on a 6.1 kernel after a panic at -d 31: zlib level 1
@@ -120,9 +120,9 @@ int dumpfile_estimate(struct dump *src, const struct dumpfile_opts *o,
 	 * nothing). Without compression or for ELF, zero pages are what
 	 * we can hope to save; assume a tenth.
 	 */
-	if (!o->elf && o->compress)
+	if (o->format != DUMP_FMT_ELF && o->compress)
 		*expected = head + data * 3 / 10;
-	else if (o->elf && !(f->level & FILTER_ZERO))
+	else if (o->format == DUMP_FMT_ELF && !(f->level & FILTER_ZERO))
 		*expected = *max;
 	else
 		*expected = head + data * 9 / 10;
@@ -150,7 +150,7 @@ int dumpfile_write(struct dump *src, const struct dumpfile_opts *o,
 	if (ret)
 		return ret;
 #ifndef KCAP_WITH_LZO
-	if ((o->compress & DUMP_COMP_LZO) && !o->elf)
+	if ((o->compress & DUMP_COMP_LZO) && o->format != DUMP_FMT_ELF)
 		log_info("dumpfile: no LZO in this build: pages compressed with zlib (level 1)");
 #endif
 
@@ -166,7 +166,7 @@ int dumpfile_write(struct dump *src, const struct dumpfile_opts *o,
 
 	ret = df_sink_open(&s, fd, base, o->flat);
 	if (!ret)
-		ret = o->elf ? dumpfile_elf_write(&j, &s) : dumpfile_kdump_write(&j, &s);
+		ret = o->format == DUMP_FMT_ELF ? dumpfile_elf_write(&j, &s) : dumpfile_kdump_write(&j, &s);
 	if (!ret)
 		ret = df_sink_close(&s);
 	st->bytes_written = o->flat ? s.stream : s.size;

@@ -3,8 +3,9 @@
 #define KCAP_DUMPFILE_PRIV_H
 
 /*
- * Shared by the writers only (dumpfile.c, dumpfile_elf.c,
- * dumpfile_kdump.c, convert.c). Use dumpfile.h elsewhere.
+ * Shared by the writers only (dump_write.c, dump_write_plan.c,
+ * dump_write_elf.c, dump_write_kdump.c, cmd_convert.c). Use dump_write.h
+ * elsewhere.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,11 +14,8 @@
 #include "dump_write.h"
 #include "filter.h"
 
-/* makedumpfile's flattened format (makedumpfile.h) */
-#define FLAT_SIGNATURE		"makedumpfile"
-#define FLAT_HEADER_SIZE	4096
-#define FLAT_TYPE		1
-#define FLAT_VERSION		1
+/* makedumpfile's flattened format */
+#include "fmt_flat.h"
 
 /*
  * Where the bytes go. Seekable: pwrite(fd, base + off). Flat: every write

@@ -37,9 +37,9 @@
 void save_opts(const struct kcap_conf *c, struct dumpfile_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->elf = c->format == FMT_ELF;
+	o->format = c->format;
 	o->flat = c->flat;
-	o->compress = o->elf ? 0 : c->compress;
+	o->compress = o->format == DUMP_FMT_ELF ? 0 : c->compress;
 	o->dump_level = c->dump_level;
 }
 
@@ -47,10 +47,10 @@ const char *save_format_name(const struct dumpfile_opts *o, char *buf, size_t le
 {
 	const char *comp = "";
 
-	if (!o->elf)
+	if (o->format != DUMP_FMT_ELF)
 		comp = o->compress & DUMP_COMP_ZLIB ? " zlib" :
 		       o->compress & DUMP_COMP_LZO ? " lzo" : " uncompressed";
-	snprintf(buf, len, "%s%s%s", o->elf ? "ELF" : "kdump-compressed", comp,
+	snprintf(buf, len, "%s%s%s", o->format == DUMP_FMT_ELF ? "ELF" : "kdump-compressed", comp,
 		 o->flat ? " flattened" : "");
 	return buf;
 }
@@ -421,7 +421,7 @@ static int raw_begin(struct capture *cap, struct sink *s, const struct log_ctx *
 	h->crash_time = cap->id.crash_time;
 	h->written_time = (int64_t)time(NULL);
 	h->dmesg_offset = RAW_HDR_SIZE;
-	h->elf = (uint32_t)cap->opts.elf;
+	h->elf = cap->opts.format == DUMP_FMT_ELF;
 	h->flat = (uint32_t)cap->opts.flat;
 	h->compress = cap->opts.compress;
 	h->dump_level = (uint32_t)cap->opts.dump_level;

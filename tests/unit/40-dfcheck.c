@@ -36,12 +36,13 @@ static int cmd_write(int argc, char **argv)
 	int c, fd, ret;
 
 	memset(&o, 0, sizeof(o));
+	o.format = DUMP_FMT_KDUMP;
 	optind = 1;
 	while ((c = getopt(argc, argv, "clEFd:")) != -1) {
 		switch (c) {
 		case 'c': o.compress = DUMP_COMP_ZLIB; break;
 		case 'l': o.compress = DUMP_COMP_LZO; break;
-		case 'E': o.elf = 1; break;
+		case 'E': o.format = DUMP_FMT_ELF; break;
 		case 'F': o.flat = 1; break;
 		case 'd': o.dump_level = atoi(optarg); break;
 		default: return 2;
