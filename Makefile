@@ -44,7 +44,7 @@ KCAP_SRC_DIR := $(abspath $(B))/src
 export KCAP_SRC_DIR
 srcver = $(shell scripts/fetch-source --version $(1) 2>/dev/null)
 
-.PHONY: all deps check demo size kernel clean distclean FORCE
+.PHONY: all deps check demo size kernel clean distclean hostlib FORCE
 all: $(B)/kcap $(IMAGE)
 FORCE:
 
@@ -88,6 +88,38 @@ $(B)/kcap: $(B)/kcap.debug
 	strip -o $@ $<
 
 -include $(KCAP_OBJS:.o=.d)
+
+# --- the collector for the host: what the unit tests link ---------------------------------
+# Everything but main.c, built once with the host gcc (AddressSanitizer and UBSan unless
+# HOST_SAN is emptied) into static libraries; a test links only the objects it calls.
+#   libkcap.a      zlib only
+#   libkcap-ld.a   -DKCAP_LIBDEFLATE (pages compressed by libdeflate, as in the image)
+#   libkcap-lzo.a  -DKCAP_WITH_LZO (-l writes LZO1X-1)
+# build/host/cflags holds the flags a test compiles and links its own main with.
+HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror \
+	$(HOST_SAN) -I$(SYSROOT)/include -MMD -MP
+HOST_SRCS   := $(filter-out collector/main.c,$(KCAP_SRCS))
+HOST_VARIANTS := kcap kcap-ld kcap-lzo
+HOST_DEFS_kcap     :=
+HOST_DEFS_kcap-ld  := -DKCAP_LIBDEFLATE
+HOST_DEFS_kcap-lzo := -DKCAP_WITH_LZO
+HOST_LIBS   := $(HOST_VARIANTS:%=$(B)/host/lib%.a)
+
+$(call stamp,$(B)/host/cflags,$(HOST_SAN))
+
+define host_variant
+$(B)/host/$(1)/%.o: collector/%.c $(B)/host/cflags | $(SYSROOT)/lib/libext2fs.a
+	@mkdir -p $$(@D)
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_DEFS_$(1)) -c -o $$@ $$<
+$(B)/host/lib$(1).a: $(HOST_SRCS:collector/%.c=$(B)/host/$(1)/%.o)
+	rm -f $$@
+	ar rcs $$@ $$^
+-include $(HOST_SRCS:collector/%.c=$(B)/host/$(1)/%.d)
+endef
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
+
+hostlib: $(HOST_LIBS)
 
 # --- the image ----------------------------------------------------------------------------
 # Without KVER: the pinned Debian cloud kernel (scripts/fetch-kernel, build/kernel/).

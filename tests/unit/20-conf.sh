@@ -12,33 +12,25 @@
 # Then a few cases that need no golden file (usage, I/O errors, NUL
 # bytes, a build with LZO).
 #
-# Builds a host binary from collector/conf.c, log.c and conf/main.c with
-# gcc; needs nothing else. UPDATE=1 rewrites the golden files from the
+# Builds a host binary from conf/main.c and make hostlib's build of the
+# collector; needs nothing else. UPDATE=1 rewrites the golden files from the
 # current output (review the diff before committing it).
 
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 golden=$here/conf
-cc=${CC:-gcc}
-cflags="-std=gnu11 -O2 -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror"
-
-if ! command -v "${cc%% *}" >/dev/null 2>&1; then
-	echo "SKIP: $cc not found"
-	exit 77
-fi
+need "${CC:-gcc}"
+hostlib
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kcap-conf.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 
-build() {	# build OUTPUT [extra cflags...]
+build() {	# build OUTPUT [LIBRARY VARIANT]
 	local outp=$1
-	shift
-	# shellcheck disable=SC2086 # cflags is a list of words
-	if ! $cc $cflags "$@" -I"$top/collector" -o "$outp" \
-		"$top/collector/conf.c" "$top/collector/cmd_check_config.c" "$top/collector/log.c" \
-		"$golden/main.c" 2>"$work/cc.log"; then
+	if ! libkcap=$top/build/host/lib${2:-kcap}.a host_cc "$outp" "$golden/main.c" \
+		2>"$work/cc.log"; then
 		echo "FAIL: building $outp:"
 		cat "$work/cc.log"
 		exit 1
@@ -156,7 +148,7 @@ expect "--cmdline=WORDS form" 0 '^cmdline: warning: unknown parameter .kcap\.x.'
 expect "-- ends options" 0 "" -- ok.conf
 
 # A build with LZO keeps -l as LZO and says nothing about it.
-build "$work/kcap-lzo" -DKCAP_WITH_LZO
+build "$work/kcap-lzo" kcap-lzo
 (cd "$golden" && "$work/kcap-lzo" check-config rhel9-default.conf) >"$work/lzo.out" 2>"$work/lzo.err"
 if grep -qx 'core_collector makedumpfile -l -d 31' "$work/lzo.out" &&
    ! grep -q 'lzo' "$work/lzo.err"; then

@@ -17,15 +17,6 @@ set -u
 . "$(dirname "$0")/reader.lib"
 
 fail=0
-check() {	# name expected got
-	if ! cmp -s "$2" "$3"; then
-		echo "FAIL: $1: output differs from $(basename "$2")"
-		diff -a "$2" "$3" | head -20
-		fail=1
-	else
-		echo "ok: $1"
-	fi
-}
 
 have_mdf=0
 command -v makedumpfile >/dev/null 2>&1 && have_mdf=1
@@ -64,16 +55,16 @@ while read -r kind flags; do
 		fail=1
 		continue
 	fi
-	check "$name (file)" "$golden" "$work/out"
+	check_file "$name (file)" "$golden" "$work/out"
 	"$kcap" dmesg "$dump" >"$work/stdout" 2>/dev/null
-	check "$name (stdout)" "$golden" "$work/stdout"
+	check_file "$name (stdout)" "$golden" "$work/stdout"
 	case $flags in
 	*flat*) ;;
 	*)
 		if [ $have_mdf = 1 ]; then
 			rm -f "$work/mdf"
 			if makedumpfile --dump-dmesg "$dump" "$work/mdf" >"$work/mdf.log" 2>&1; then
-				check "$name (makedumpfile)" "$work/mdf" "$work/out"
+				check_file "$name (makedumpfile)" "$work/mdf" "$work/out"
 			else
 				echo "FAIL: $name: makedumpfile --dump-dmesg failed:"
 				cat "$work/mdf.log"
@@ -106,5 +97,6 @@ else
 	echo "ok: unwritten pages fail ($(cat "$work/err"))"
 fi
 
+finish || fail=1
 [ $fail = 0 ] && echo "all dmesg checks passed"
 exit $fail
