@@ -14,9 +14,10 @@
 #       sameset A B             A and B store the same non-zero pages with the same bytes
 #       covers A B              every non-zero page A stores is in B with the same bytes
 #
-# The marker, panic and backtrace expectations come from capture_test: verify_dump (lib.sh) is
-# replaced by one that records them and runs fmt_verify, so an in-kernel capture gets the same
-# checks as the files made on the host, with one crash run per file.
+# The marker, panic and backtrace expectations come from capture_test: lib.sh's verify_dump
+# calls fmt_verify_dump instead of verify_readers (VERIFY_DUMP), which records them and runs
+# fmt_verify, so an in-kernel capture gets the same checks as the files made on the host,
+# with one crash run per file.
 
 FMT_MARKER=""
 FMT_PANIC_RE=""
@@ -29,7 +30,9 @@ echo "core_collector makedumpfile -d 31" >"$FMT_UNCOMPRESSED_CONF"
 
 # FMT_EXPECT: fmt_verify options for the next in-kernel capture (--format ELF ...).
 FMT_EXPECT=()
-verify_dump() {
+# shellcheck disable=SC2034 # read by lib.sh's verify_dump
+VERIFY_DUMP=fmt_verify_dump
+fmt_verify_dump() {
 	FMT_MARKER=$2
 	FMT_PANIC_RE=$3
 	FMT_BT_RE=$4

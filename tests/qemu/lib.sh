@@ -382,12 +382,20 @@ check_err() {
 	echo "  check failed: $*" >&2
 }
 
-# verify_dump DUMP MARKER PANIC_RE BT_RE: the three independent readers.
+# verify_dump DUMP MARKER PANIC_RE BT_RE: checks a captured dump with $VERIFY_DUMP, by
+# default verify_readers (a library such as lib-formats.sh names its own, it does not
+# redefine this one).
+VERIFY_DUMP=verify_readers
+verify_dump() {
+	"$VERIFY_DUMP" "$@"
+}
+
+# verify_readers DUMP MARKER PANIC_RE BT_RE: the three independent readers.
 #  1. makedumpfile --dump-dmesg finds the marker;
 #  2. crash: `sys` says PANIC: matching PANIC_RE, `bt` is a backtrace matching BT_RE;
 #  3. build/kcap dmesg prints the same bytes as makedumpfile.
 # Failures are collected in CHECK_ERRORS (the caller decides).
-verify_dump() {
+verify_readers() {
 	local dump=$1 marker=$2 panic_re=$3 bt_re=$4 v=$T/verify
 	mkdir -p "$v"
 	if makedumpfile --dump-dmesg "$dump" "$v/makedumpfile-dmesg.txt" >"$v/makedumpfile.log" 2>&1; then

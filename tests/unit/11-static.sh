@@ -4,7 +4,8 @@
 # module that load.list names.
 set -u
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 b=$top/build
 for f in kcap busybox dbclient kcap.img; do
 	if [ ! -e "$b/$f" ]; then
@@ -38,27 +39,17 @@ mkdir "$work/root"
 cpio -itv --quiet <"$work/cpio" >"$work/list"
 r=$work/root
 
-check() {	# check DESCRIPTION TEST-ARGS...
-	local what=$1
-	shift
-	if test "$@"; then
-		echo "ok: $what"
-	else
-		echo "FAIL: expected $what"
-		fail=1
-	fi
-}
-check "/init, executable" -x "$r/init"
+check_test "/init, executable" -x "$r/init"
 if ! cmp -s "$r/init" "$b/kcap"; then
 	echo "FAIL: /init differs from build/kcap (expected the same bytes; image older than build/kcap? run make)"
 	fail=1
 fi
-check "/bin/busybox" -x "$r/bin/busybox"
-check "/bin/sh -> busybox" "$(readlink "$r/bin/sh")" = /bin/busybox
-check "/bin/dbclient" -x "$r/bin/dbclient"
-check "/etc/kcap.conf" -s "$r/etc/kcap.conf"
-check "/dev/console, a character device" "$(awk '$NF == "dev/console" { print substr($1, 1, 1) }' "$work/list")" = c
-check "/dev/null, a character device" "$(awk '$NF == "dev/null" { print substr($1, 1, 1) }' "$work/list")" = c
+check_test "/bin/busybox" -x "$r/bin/busybox"
+check_test "/bin/sh -> busybox" "$(readlink "$r/bin/sh")" = /bin/busybox
+check_test "/bin/dbclient" -x "$r/bin/dbclient"
+check_test "/etc/kcap.conf" -s "$r/etc/kcap.conf"
+check_test "/dev/console, a character device" "$(awk '$NF == "dev/console" { print substr($1, 1, 1) }' "$work/list")" = c
+check_test "/dev/null, a character device" "$(awk '$NF == "dev/null" { print substr($1, 1, 1) }' "$work/list")" = c
 
 list=$(echo "$r"/lib/modules/*/load.list)
 if [ ! -f "$list" ]; then
@@ -83,4 +74,5 @@ if [ $n = 0 ]; then
 	fail=1
 fi
 echo "ok: load.list: $n modules present"
+finish || fail=1
 exit $fail

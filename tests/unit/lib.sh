@@ -5,9 +5,10 @@
 #
 #   need TOOL...                  a tool that `make deps` installs: missing is a
 #                                 failure (never a skip, never a passing note)
-#   hostlib [VARIANT]             `make hostlib` (the collector minus main.c, built
+#   hostlib                       `make hostlib` (the collector minus main.c, built
 #                                 once for the host); sets libkcap to
-#                                 build/host/lib$VARIANT.a (kcap, kcap-ld, kcap-lzo)
+#                                 build/host/libkcap.a (give host_cc libkcap-ld.a or
+#                                 libkcap-lzo.a as libkcap=... for the other builds)
 #   host_cc OUT SRC... [-- LIB...]  a test program against $libkcap, with the
 #                                 library's flags (AddressSanitizer and UBSan)
 #   host_prog OUT SRC... [-- LIB...]  need gcc, hostlib, host_cc; a failed build
@@ -34,7 +35,7 @@ need() {	# need TOOL...
 	done
 }
 
-hostlib() {	# hostlib [VARIANT]
+hostlib() {
 	if ! make -s -C "$top" hostlib >"${TMPDIR:-/tmp}/kcap-hostlib.$$.log" 2>&1; then
 		echo "FAIL: make hostlib:"
 		cat "${TMPDIR:-/tmp}/kcap-hostlib.$$.log"
@@ -42,7 +43,7 @@ hostlib() {	# hostlib [VARIANT]
 		exit 1
 	fi
 	rm -f "${TMPDIR:-/tmp}/kcap-hostlib.$$.log"
-	libkcap=$top/build/host/lib${1:-kcap}.a
+	libkcap=$top/build/host/libkcap.a
 	read -r -a host_cflags <"$top/build/host/cflags" || host_cflags=()
 	host_cflags=(-std=gnu11 -O1 -g -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror
 		"${host_cflags[@]}")
