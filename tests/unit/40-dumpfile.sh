@@ -197,7 +197,7 @@ TABLE
 
 # makedumpfile --dump-dmesg reads our files (mkvmcore: a printk ring)
 if [ $have_mdf = 1 ]; then
-	if "${CC:-gcc}" -O1 -o "$work/mkvmcore" "$here/mkvmcore.c" -lz 2>"$work/cc.log" &&
+	if "${CC:-gcc}" -O1 -I"$top/collector" -o "$work/mkvmcore" "$here/mkvmcore.c" -lz 2>"$work/cc.log" &&
 		"$work/mkvmcore" -k lockless -f elf "$work/p.elf"; then
 		timeout 60 makedumpfile --dump-dmesg "$work/p.elf" "$work/p.want" >/dev/null 2>&1
 		for opts in "-c -d 31" "-E -d 31" "-d 0" "-E -d 0"; do

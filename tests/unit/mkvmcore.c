@@ -42,6 +42,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "fmt_kdump.h"	/* the kdump header's constants, shared with kcap */
+
 #define PS		4096ULL
 #define MEM_SIZE	0x800000ULL
 #define TEXT_VA		0xffffffff81000000ULL
@@ -600,9 +602,9 @@ static void make_kdump(struct blob *b, int zlib, int incomplete)
 	sub_blocks = (uint32_t)((sizeof(sub) + vi_len + nlen + PS - 1) / PS);
 
 	memset(hdr, 0, sizeof(hdr));
-	memcpy(hdr, "KDUMP   ", 8);
-	v32 = 6;
-	memcpy(hdr + 8, &v32, 4);
+	memcpy(hdr + DH_SIGNATURE, KDUMP_SIGNATURE, 8);
+	v32 = KDUMP_HEADER_VERSION;
+	memcpy(hdr + DH_VERSION, &v32, 4);
 	memcpy(hdr + 12, "Linux", 5);
 	memcpy(hdr + 12 + 65, "synthhost", 9);
 	memcpy(hdr + 12 + 130, vmcoreinfo + strlen("OSRELEASE="),
@@ -610,8 +612,8 @@ static void make_kdump(struct blob *b, int zlib, int incomplete)
 	memcpy(hdr + 12 + 260, "x86_64", 6);
 	v64 = CRASHTIME;
 	memcpy(hdr + 408, &v64, 8);
-	v32 = (zlib ? 1 : 0) | (incomplete ? 8 : 0);
-	memcpy(hdr + 424, &v32, 4);
+	v32 = (zlib ? DH_COMPRESSED_ZLIB : 0) | (incomplete ? DH_COMPRESSED_INCOMPLETE : 0);
+	memcpy(hdr + DH_STATUS, &v32, 4);
 	v32 = PS;
 	memcpy(hdr + 428, &v32, 4);
 	memcpy(hdr + 432, &sub_blocks, 4);
