@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Hostile and corrupt input (issue 13): dump files crafted by 60-craft.py
+# from the synthetic dumps, fed to the host kcap built with ASan and UBSan
+# (host.lib). One line per finding: each must end without a sanitizer
+# report (exit 99), inside its time limit, with the exit status and the
+# line it names. KCAP_COLLECTOR=DIR runs the same table on another tree's
+# collector (an older commit's: the cases then fail).
+set -u
+work=$(mktemp -d "${TMPDIR:-/tmp}/kcap-hostile.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+# shellcheck source-path=SCRIPTDIR source=host.lib
+. "$(dirname "$0")/host.lib"
+
+failed=0 passed=0
+# t NAME SECONDS RC REGEX CMD...: CMD exits RC (any: not 99, 124 or a
+# signal) within SECONDS and its output matches REGEX (empty: anything).
+t() {
+	local name=$1 secs=$2 want=$3 re=$4 rc log=$work/$1.log
+	shift 4
+	timeout -s KILL "$secs" "$@" >"$log" 2>&1
+	rc=$?
+	grep -qE 'ERROR: AddressSanitizer|runtime error:' "$log" && rc=99
+	if [ "$rc" = 137 ] || [ "$rc" = 99 ] || [ "$rc" -gt 128 ] ||
+		{ [ "$want" != any ] && [ "$rc" != "$want" ]; } ||
+		{ [ -n "$re" ] && ! grep -qE -- "$re" "$log"; }; then
+		failed=$((failed + 1))
+		echo "FAIL: $name: expected exit $want${re:+ and a line matching /$re/} within $secs s"
+		echo "    got exit $rc$([ "$rc" = 137 ] && echo ' (killed: time limit)')$([ "$rc" = 99 ] && echo ' (sanitizer report)'); output:"
+		sed 's/^/      /' "$log" | head -n 30
+		return
+	fi
+	passed=$((passed + 1))
+	echo "ok: $name"
+}
+# c IN ARGS...: craft $work/IN from the mkcore ELF (or another ELF set by base=)
+craft() { python3 "$craft" "$@" || { echo "FAIL: 60-craft.py $*"; exit 1; }; }
+
+"$mkcore" "$work/core.elf" "$work/core.manifest" >/dev/null || { echo "FAIL: 40-mkcore"; exit 1; }
+"$mkvmcore" -k lockless -f elf "$work/lockless.elf" &&
+	"$mkvmcore" -k printk_log -f elf "$work/printk_log.elf" ||
+	{ echo "FAIL: mkvmcore"; exit 1; }
+
+# --- end of the table ---
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
