@@ -42,6 +42,16 @@ craft() { python3 "$craft" "$@" || { echo "FAIL: 60-craft.py $*"; exit 1; }; }
 	"$mkvmcore" -k printk_log -f elf "$work/printk_log.elf" ||
 	{ echo "FAIL: mkvmcore"; exit 1; }
 
+# --- memory safety ------------------------------------------------------------------------
+# filter.c: SIZE(page) wrapping the mem_map buffer's size (heap overflow write);
+# OFFSET(page.flags) past SIZE(page). The level drops, the dump is written.
+craft elf "$work/core.elf" "$work/szpage.elf" 'vi:SIZE(page)=71777214294589696'
+t filter-size-page-wrap 120 0 'SIZE\(page\).*dump level 31 -> 1' \
+	"$kcap" convert -c -d 31 "$work/szpage.elf" "$work/out.szpage"
+craft elf "$work/core.elf" "$work/offpage.elf" 'vi:OFFSET(page.flags)=100000'
+t filter-offset-page-flags 120 0 'OFFSET\(page.flags\).*dump level 31 -> 1' \
+	"$kcap" convert -c -d 31 "$work/offpage.elf" "$work/out.offpage"
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
