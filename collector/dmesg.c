@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "checked.h"
 #include "dmesg.h"
 #include "dump.h"
 #include "dump_priv.h"
@@ -246,6 +247,14 @@ static int prb_record(struct dump *d, struct out *o, struct prb *m, uint64_t id)
 	return 0;
 }
 
+/* A field of width bytes at a + b is not inside size bytes (or a + b wraps). */
+static int outside(uint64_t a, uint64_t b, uint64_t width, uint64_t size)
+{
+	uint64_t off;
+
+	return checked_add(a, b, &off) || checked_range(off, width, size);
+}
+
 static int dmesg_lockless(struct dump *d, uint64_t prb_sym, struct out *o)
 {
 	struct prb m;
@@ -278,20 +287,21 @@ static int dmesg_lockless(struct dump *d, uint64_t prb_sym, struct out *o)
 	ret = get_all(d, need, sizeof(need) / sizeof(need[0]));
 	if (ret)
 		return ret;
-	if (m.sz_prb > sizeof(rb) || m.o_desc_ring + 48 > m.sz_prb ||
-	    m.o_text_ring + 16 > m.sz_prb || m.sz_desc < 8 || m.sz_info < 8 ||
+	/* every offset from VMCOREINFO, added without wrapping */
+	if (m.sz_prb > sizeof(rb) || outside(m.o_desc_ring, 0, 48, m.sz_prb) ||
+	    outside(m.o_text_ring, 0, 16, m.sz_prb) || m.sz_desc < 8 || m.sz_info < 8 ||
 	    m.sz_desc > sizeof(m.desc) || m.sz_info > sizeof(m.info) ||
-	    m.o_count_bits + 4 > m.sz_prb - m.o_desc_ring ||
-	    m.o_descs + 8 > m.sz_prb - m.o_desc_ring ||
-	    m.o_infos + 8 > m.sz_prb - m.o_desc_ring ||
-	    m.o_head_id + m.o_counter + 8 > m.sz_prb - m.o_desc_ring ||
-	    m.o_tail_id + m.o_counter + 8 > m.sz_prb - m.o_desc_ring ||
-	    m.o_size_bits + 4 > m.sz_prb - m.o_text_ring ||
-	    m.o_data + 8 > m.sz_prb - m.o_text_ring ||
-	    m.o_state_var + m.o_counter + 8 > m.sz_desc ||
-	    m.o_text_blk + m.o_begin + 8 > m.sz_desc ||
-	    m.o_text_blk + m.o_next + 8 > m.sz_desc ||
-	    m.o_ts_nsec + 8 > m.sz_info || m.o_text_len + 2 > m.sz_info)
+	    outside(m.o_count_bits, 0, 4, m.sz_prb - m.o_desc_ring) ||
+	    outside(m.o_descs, 0, 8, m.sz_prb - m.o_desc_ring) ||
+	    outside(m.o_infos, 0, 8, m.sz_prb - m.o_desc_ring) ||
+	    outside(m.o_head_id, m.o_counter, 8, m.sz_prb - m.o_desc_ring) ||
+	    outside(m.o_tail_id, m.o_counter, 8, m.sz_prb - m.o_desc_ring) ||
+	    outside(m.o_size_bits, 0, 4, m.sz_prb - m.o_text_ring) ||
+	    outside(m.o_data, 0, 8, m.sz_prb - m.o_text_ring) ||
+	    outside(m.o_state_var, m.o_counter, 8, m.sz_desc) ||
+	    outside(m.o_text_blk, m.o_begin, 8, m.sz_desc) ||
+	    outside(m.o_text_blk, m.o_next, 8, m.sz_desc) ||
+	    outside(m.o_ts_nsec, 0, 8, m.sz_info) || outside(m.o_text_len, 0, 2, m.sz_info))
 		return -EUCLEAN;
 
 	/* SYMBOL(prb) is the address of the pointer to the ring buffer */
@@ -368,8 +378,8 @@ static int dmesg_printk_log(struct dump *d, struct out *o)
 	ret = ret ? ret : vmcoreinfo_offset(d, name, &o_tlen);
 	if (ret)
 		return ret;
-	if (sz < 8 || sz > 256 || o_ts + 8 > sz || o_len + 2 > sz ||
-	    o_tlen + 2 > sz)
+	if (sz < 8 || sz > 256 || outside(o_ts, 0, 8, sz) || outside(o_len, 0, 2, sz) ||
+	    outside(o_tlen, 0, 2, sz))
 		return -EUCLEAN;
 
 	if ((ret = dump_read_u64(d, sym_buf, &buf_addr)) ||
@@ -401,9 +411,18 @@ static int dmesg_printk_log(struct dump *d, struct out *o)
 				goto out;
 			}
 		}
+		/*
+		 * A record holds its header and its text: a shorter one is
+		 * corrupt, and the text never runs past it (else a ring of
+		 * tiny records prints the rest of the buffer at every step).
+		 */
+		if (len < sz || rec + len > buf_len) {
+			ret = -EUCLEAN;
+			goto out;
+		}
 		tlen = get_u16(buf + rec + o_tlen);
-		if (tlen > buf_len - rec - sz)
-			tlen = buf_len - rec - (uint32_t)sz;
+		if (tlen > len - sz)
+			tlen = len - (uint32_t)sz;
 		out_record(o, get_u64(buf + rec + o_ts),
 			   (const unsigned char *)buf + rec + sz, tlen);
 		pos = rec + len;

@@ -52,6 +52,18 @@ craft elf "$work/core.elf" "$work/offpage.elf" 'vi:OFFSET(page.flags)=100000'
 t filter-offset-page-flags 120 0 'OFFSET\(page.flags\).*dump level 31 -> 1' \
 	"$kcap" convert -c -d 31 "$work/offpage.elf" "$work/out.offpage"
 
+# dmesg.c: offsets near 2^64 wrapping the bounds checks (lockless ring, printk_log)
+craft elf "$work/lockless.elf" "$work/lk-ring.elf" \
+	'vi:OFFSET(printk_ringbuffer.desc_ring)=18446744073709551608'
+t dmesg-lockless-desc-ring-wrap 60 1 'Structure needs cleaning' "$kcap" dmesg "$work/lk-ring.elf"
+craft elf "$work/lockless.elf" "$work/lk-state.elf" \
+	'vi:OFFSET(prb_desc.state_var)=18446744073709551608'
+t dmesg-lockless-state-var-wrap 60 1 'Structure needs cleaning' "$kcap" dmesg "$work/lk-state.elf"
+craft elf "$work/printk_log.elf" "$work/pl-len.elf" 'vi:OFFSET(printk_log.len)=18446744073709551615'
+t dmesg-printk_log-len-wrap 60 1 'Structure needs cleaning' "$kcap" dmesg "$work/pl-len.elf"
+craft elf "$work/printk_log.elf" "$work/pl-ts.elf" 'vi:OFFSET(printk_log.ts_nsec)=18446744073709551609'
+t dmesg-printk_log-ts-wrap 60 1 'Structure needs cleaning' "$kcap" dmesg "$work/pl-ts.elf"
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
