@@ -64,6 +64,10 @@ t dmesg-printk_log-len-wrap 60 1 'Structure needs cleaning' "$kcap" dmesg "$work
 craft elf "$work/printk_log.elf" "$work/pl-ts.elf" 'vi:OFFSET(printk_log.ts_nsec)=18446744073709551609'
 t dmesg-printk_log-ts-wrap 60 1 'Structure needs cleaning' "$kcap" dmesg "$work/pl-ts.elf"
 
+# dumpfile_kdump.c find_vmcoreinfo: a last note with namesz 0xfffffffd pads to 0
+craft elf "$work/core.elf" "$work/namesz.elf" drop-notes 'note:fdffffff0000000000000000'
+t kdump-writer-note-namesz-wrap 120 0 '' "$kcap" convert -d 0 "$work/namesz.elf" "$work/out.namesz"
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
