@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "dump_priv.h"
 #include "dumpfile_priv.h"
 #include "log.h"
 
@@ -582,6 +583,45 @@ int dumpfile_estimate(struct dump *src, const struct dumpfile_opts *o,
 	return 0;
 }
 
+/*
+ * The last resort when no page filter can be built (no memory for the
+ * bitmap of a huge physical address space): the ELF source as it is,
+ * byte for byte, in whichever container (file or flat stream). Only an
+ * ELF source (/proc/vmcore) can be copied this way.
+ */
+static int copy_unfiltered(struct dump *src, const struct dumpfile_opts *o, int fd,
+			   off_t base, struct dumpfile_stats *st, int why)
+{
+	struct df_sink s;
+	unsigned char *buf;
+	uint64_t off = 0;
+	size_t chunk = 1024 * 1024;
+	int ret;
+
+	if (src->format != DUMP_FMT_ELF || !src->file_size)
+		return why;
+	log_errno(why, "dumpfile: no page filter: writing an unfiltered copy of the ELF source (%llu bytes)",
+		  (unsigned long long)src->file_size);
+	buf = malloc(chunk);
+	if (!buf)
+		return -ENOMEM;
+	ret = df_sink_open(&s, fd, base, o->flat);
+	while (!ret && off < src->file_size) {
+		size_t n = src->file_size - off < chunk ? (size_t)(src->file_size - off) : chunk;
+
+		ret = dump_pread(src, buf, n, off);
+		if (!ret)
+			ret = df_sink_write(&s, off, buf, n);
+		off += n;
+	}
+	if (!ret)
+		ret = df_sink_close(&s);
+	free(buf);
+	st->bytes_written = o->flat ? s.stream : s.size;
+	st->level_used = 0;
+	return ret;
+}
+
 int dumpfile_write(struct dump *src, const struct dumpfile_opts *o, int fd,
 		   off_t base, struct dumpfile_stats *st)
 {
@@ -601,7 +641,7 @@ int dumpfile_write(struct dump *src, const struct dumpfile_opts *o, int fd,
 	level = o->dump_level | (src->dump_level > 0 ? (src->dump_level & 31) : 0);
 	ret = take_filter(src, level, o, &f);
 	if (ret)
-		return ret;
+		return copy_unfiltered(src, o, fd, base, st, ret);
 #ifndef KCAP_WITH_LZO
 	if ((o->compress & DUMP_COMP_LZO) && !o->elf)
 		log_info("dumpfile: no LZO in this build: pages compressed with zlib (level 1)");

@@ -465,7 +465,7 @@ static int section_maps(struct dump *d, struct pg *p, uint64_t *maps, uint64_t n
 	} else {
 		unsigned char *all = malloc(nsec * sz_ms);
 
-		ret = -ENOMEM;
+		ret = all ? -EIO : -ENOMEM;
 		if (all && !dump_read_virt(d, sym, all, nsec * sz_ms)) {
 			ret = -ENOENT;
 			for (i = 0; i < nsec; i++) {
@@ -602,13 +602,13 @@ int filter_build(struct dump *d, int level, struct filter_result *r,
 	}
 	if (p.level & ~FILTER_ZERO) {
 		ret = scan_mem_map(d, &p);
-		if (ret == -ENOMEM) {
-			filter_free(r);
-			return ret;
-		}
 		if (ret) {
-			/* nothing was cleared yet when section_maps fails */
-			log_errno(-ret, "filter: cannot read mem_section: keeping all but zero pages (dump level %d -> %d)",
+			/*
+			 * Nothing was cleared yet when scan_mem_map fails (no
+			 * memory for its buffers, mem_section unreadable or
+			 * out of range): a lower level, never a lost dump.
+			 */
+			log_errno(-ret, "filter: cannot read mem_section or mem_map: keeping all but zero pages (dump level %d -> %d)",
 				  p.level, p.level & FILTER_ZERO);
 			p.level &= FILTER_ZERO;
 		}

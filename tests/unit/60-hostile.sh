@@ -68,6 +68,23 @@ t dmesg-printk_log-ts-wrap 60 1 'Structure needs cleaning' "$kcap" dmesg "$work/
 craft elf "$work/core.elf" "$work/namesz.elf" drop-notes 'note:fdffffff0000000000000000'
 t kdump-writer-note-namesz-wrap 120 0 '' "$kcap" convert -d 0 "$work/namesz.elf" "$work/out.namesz"
 
+# --- the dump is lost ---------------------------------------------------------------------
+# SIZE(page) too large to allocate: before, ENOMEM and no dump
+craft elf "$work/core.elf" "$work/bigpage.elf" 'vi:SIZE(page)=1099511627776'
+t filter-size-page-enomem 120 0 'dump level 31 -> 1' \
+	"$kcap" convert -c -d 31 "$work/bigpage.elf" "$work/out.bigpage"
+# non-EXTREME mem_section that cannot be read: was ENOMEM, now a lower level
+craft elf "$work/core.elf" "$work/memsec.elf" 'vi:LENGTH(mem_section)=1' \
+	'vi:SYMBOL(mem_section)=ffffffffff000000'
+t filter-mem-section-unreadable 120 0 'cannot read mem_section.*dump level 31 -> 1' \
+	"$kcap" convert -c -d 31 "$work/memsec.elf" "$work/out.memsec"
+# a PT_LOAD near the top of the physical space: no bitmap, an unfiltered copy
+craft elf "$work/core.elf" "$work/highload.elf" 'load:0x7ff0000000000000:0:0:0:4096'
+t filter-huge-bitmap-unfiltered-copy 120 0 'unfiltered copy' \
+	"$kcap" convert -c -d 31 "$work/highload.elf" "$work/out.highload"
+t filter-huge-bitmap-copy-readable 60 0 '^status: COMPLETE' "$kcap" info "$work/out.highload"
+
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
