@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checked.h"
 #include "io.h"
 #include "dump.h"
 #include "dump_priv.h"
@@ -51,7 +52,7 @@ int dump_ra_read(struct dump *d, struct dump_ra *ra, void *buf, size_t len,
 	size_t win, n;
 	int ret;
 
-	if (ra->len && off >= ra->off && off - ra->off + len <= ra->len) {
+	if (ra->len && off >= ra->off && checked_range(off - ra->off, len, ra->len) == 0) {
 		memcpy(buf, ra->buf + (off - ra->off), len);
 		ra->next = off + len;
 		return 0;

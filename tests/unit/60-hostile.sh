@@ -84,6 +84,17 @@ t filter-huge-bitmap-unfiltered-copy 120 0 'unfiltered copy' \
 	"$kcap" convert -c -d 31 "$work/highload.elf" "$work/out.highload"
 t filter-huge-bitmap-copy-readable 60 0 '^status: COMPLETE' "$kcap" info "$work/out.highload"
 
+# --- hangs and exhaustion ---------------------------------------------------------------
+# dump.c read-ahead and dump_elf.c: a PT_LOAD whose p_offset + p_filesz wraps
+# (pages read from before the read-ahead buffer) is refused...
+craft elf "$work/core.elf" "$work/off64.elf" 'set:0:offset:0xfffffffffffff800'
+t elf-offset-wrap 60 1 'Structure needs cleaning' \
+	"$kcap" convert -c -d 31 "$work/off64.elf" "$work/out.off64"
+# ...and one past the end of a small file holds no pages: before, convert
+# reserved 6 GB and walked 2^28 unreadable pages
+craft elf "$work/core.elf" "$work/bigfs.elf" 'load:0x100000000:0:0x1000:0x10000000000:0x10000000000'
+t elf-filesz-past-eof 30 0 '' "$kcap" convert -c -d 31 "$work/bigfs.elf" "$work/out.bigfs"
+t elf-filesz-past-eof-incomplete 30 1 '^status: INCOMPLETE' "$kcap" info "$work/bigfs.elf"
 
 # --- end of the table ---
 echo "$passed passed, $failed failed"
