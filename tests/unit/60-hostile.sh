@@ -96,6 +96,13 @@ craft elf "$work/core.elf" "$work/bigfs.elf" 'load:0x100000000:0:0x1000:0x100000
 t elf-filesz-past-eof 30 0 '' "$kcap" convert -c -d 31 "$work/bigfs.elf" "$work/out.bigfs"
 t elf-filesz-past-eof-incomplete 30 1 '^status: INCOMPLETE' "$kcap" info "$work/bigfs.elf"
 
+# dump_flat.c: a stream without records (qsort(NULL, 0)); 200,000 records
+# each overlapping the next (O(n^2) resolve: over a minute before)
+python3 "$craft" flat-empty "$work/empty.flat"
+t flat-no-records 30 any '' "$kcap" info "$work/empty.flat"
+python3 "$craft" flat-overlap 200000 "$work/overlap.flat"
+t flat-overlapping-records 10 any '' "$kcap" info "$work/overlap.flat"
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
