@@ -103,6 +103,14 @@ t flat-no-records 30 any '' "$kcap" info "$work/empty.flat"
 python3 "$craft" flat-overlap 200000 "$work/overlap.flat"
 t flat-overlapping-records 10 any '' "$kcap" info "$work/overlap.flat"
 
+# conf.c: core_collector of blanks reached strrchr(NULL); the lenient parse
+# runs in PID 1 itself, so this config killed init
+printf 'core_collector " "\n' >"$work/blank-collector.conf"
+t conf-core-collector-blank-strict 30 1 'core_collector: empty' \
+	"$kcap" check-config "$work/blank-collector.conf"
+t conf-core-collector-blank-lenient 30 0 'core_collector: empty.*ignored' \
+	"$kcap" check-config --lenient "$work/blank-collector.conf"
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
