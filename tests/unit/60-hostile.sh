@@ -111,6 +111,20 @@ t conf-core-collector-blank-strict 30 1 'core_collector: empty' \
 t conf-core-collector-blank-lenient 30 0 'core_collector: empty.*ignored' \
 	"$kcap" check-config --lenient "$work/blank-collector.conf"
 
+# target_raw.c: dmesg_offset + dmesg_size (and dump_offset + dump_size)
+# wrapping past the device size: savecore copied the rest of the partition
+# as the "dmesg" and never the dump
+truncate -s 64M "$work/raw.img"
+"$kcap" save --raw "$work/lockless.elf" "$work/raw.img" >"$work/raw-save.log" 2>&1 ||
+	{ echo "FAIL: kcap save --raw:"; cat "$work/raw-save.log"; exit 1; }
+python3 "$craft" raw "$work/raw.img" "$work/raw-dmesg.img" dmesg_size=0xfffffffffffff010
+mkdir "$work/sc1" "$work/sc2"
+t raw-dmesg-size-wrap 30 1 'header offsets and sizes do not fit' \
+	"$kcap" savecore "$work/raw-dmesg.img" "$work/sc1"
+python3 "$craft" raw "$work/raw.img" "$work/raw-dump.img" dump_size=0xfffffffffff00010
+t raw-dump-size-wrap 30 1 'header offsets and sizes do not fit' \
+	"$kcap" savecore "$work/raw-dump.img" "$work/sc2"
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
