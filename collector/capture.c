@@ -138,8 +138,9 @@ int capture_open(struct capture *cap, const char *path, const struct kcap_conf *
 		snprintf(cap->id.release, sizeof(cap->id.release), "%s", rel);
 	if (cap->id.crash_time > 0) {
 		t = (time_t)cap->id.crash_time;
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		/* a crash time past year 2^31 has no struct tm: stays "unknown" */
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	}
 	cap->mem_bytes = capture_mem_bytes(&cap->dump);
 	log_info("crashed kernel: %s on %s, crashed %s; %s, page size %llu, %llu MB of memory in %d ranges, %d CPU(s)",

@@ -65,8 +65,14 @@ void dumpdir_name(const struct dump_ident *id, char *buf, size_t len)
 	/* "(none)" is how the kernel says the hostname was never set */
 	if (!host[0] || !strcmp(id->nodename, "(none)"))
 		strcpy(host, "localhost");
-	gmtime_r(&t, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d-%H:%M:%S", &tm);
+	/* a crash time gmtime_r cannot express (past year 2^31): now instead */
+	if (!gmtime_r(&t, &tm)) {
+		t = time(NULL);
+		if (!gmtime_r(&t, &tm))
+			memset(&tm, 0, sizeof(tm));
+	}
+	if (!strftime(date, sizeof(date), "%Y-%m-%d-%H:%M:%S", &tm))
+		strcpy(date, "unknown-time");
 	snprintf(buf, len, "%s-%s", host, date);
 }
 

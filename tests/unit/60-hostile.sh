@@ -125,6 +125,17 @@ python3 "$craft" raw "$work/raw.img" "$work/raw-dump.img" dump_size=0xffffffffff
 t raw-dump-size-wrap 30 1 'header offsets and sizes do not fit' \
 	"$kcap" savecore "$work/raw-dump.img" "$work/sc2"
 
+# dumpdir.c, capture.c, target_raw.c: a crash time past year 2^31 has no
+# struct tm (gmtime_r fails): the name and the log used an uninitialised one
+craft elf "$work/lockless.elf" "$work/crashtime.elf" 'vi:CRASHTIME=99999999999999999'
+mkdir "$work/ct"
+t crash-time-huge-dirname 60 0 '/synthhost-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}:[0-9]{2}:[0-9]{2}$' \
+	"$kcap" save "$work/crashtime.elf" "$work/ct"
+t crash-time-huge-log 60 0 'crashed unknown;' "$kcap" save "$work/crashtime.elf" "$work/ct"
+python3 "$craft" raw "$work/raw.img" "$work/raw-time.img" crash_time=99999999999999999
+mkdir "$work/sc3"
+t raw-crash-time-huge 60 0 'crashed unknown;' "$kcap" savecore "$work/raw-time.img" "$work/sc3"
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
