@@ -305,6 +305,11 @@ int capture_to_dir(struct capture *cap, const char *tag, const char *what,
 
 	*dirfd = -1;
 	ret = dumpdir_mkpath(base, 0700);
+	if (ret == -ELOOP) {
+		log_warnx("%s: %s: %s goes through a symbolic link: refusing it (a dump never follows a link on a target)",
+			  tag, what, base);
+		return ret;
+	}
 	if (ret < 0) {
 		log_errno(ret, "%s: %s: mkdir -p %s", tag, what, base);
 		return ret;

@@ -136,6 +136,17 @@ python3 "$craft" raw "$work/raw.img" "$work/raw-time.img" crash_time=99999999999
 mkdir "$work/sc3"
 t raw-crash-time-huge 60 0 'crashed unknown;' "$kcap" savecore "$work/raw-time.img" "$work/sc3"
 
+# dumpdir.c: mkdir -p, stat and open followed symbolic links: an absolute
+# one on a target (/var/crash -> /srv/crash) resolves in the initramfs
+mkdir -p "$work/sl/root" "$work/sl/elsewhere"
+ln -s ../elsewhere "$work/sl/root/var"
+ln -s elsewhere "$work/sl/link"
+t symlink-in-dump-path 60 1 'goes through a symbolic link: refusing it' \
+	"$kcap" save "$work/lockless.elf" "$work/sl/root/var/crash"
+t symlink-dump-path 60 1 'goes through a symbolic link: refusing it' \
+	"$kcap" save "$work/lockless.elf" "$work/sl/link"
+t symlink-nothing-written 5 0 '' test -z "$(ls -A "$work/sl/elsewhere")"
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
