@@ -8,6 +8,7 @@
       note:HEX          append raw bytes after the notes
       load:PADDR:VADDR:OFFSET:FILESZ:MEMSZ   append a PT_LOAD (numbers in C syntax)
       alias:N           append N copies of the last PT_LOAD
+      fill:PADDR:N:VALUE write N 64-bit VALUEs at physical PADDR (every PT_LOAD holding it)
       set:I:FIELD:VALUE set field (offset, vaddr, paddr, filesz, memsz) of PT_LOAD I
     The notes and the program headers are moved to the end of the file.
   60-craft.py flat-empty OUT       a flattened stream with no record, only its end
@@ -80,6 +81,12 @@ def elf(src, dst, ops):
             for n in notes:
                 if n[0].rstrip(b'\0') == b'VMCOREINFO':
                     n[2] = vi_set(n[2].decode(), key, value).encode()
+        elif kind == 'fill':
+            pa, count, value = (num(x) for x in arg.split(':'))
+            for p in ph:
+                if p[0] == PT_LOAD and p[4] <= pa and pa + 8 * count <= p[4] + p[5]:
+                    o = p[2] + pa - p[4]
+                    data[o:o + 8 * count] = struct.pack('<Q', value) * count
         elif kind == 'drop-notes':
             notes = []
         elif kind == 'note':

@@ -147,6 +147,13 @@ t symlink-dump-path 60 1 'goes through a symbolic link: refusing it' \
 	"$kcap" save "$work/lockless.elf" "$work/sl/link"
 t symlink-nothing-written 5 0 '' test -z "$(ls -A "$work/sl/elsewhere")"
 
+# dump.c find_page_offset: no direct-map PT_LOAD and page tables whose leaf
+# entries are all absent: it stepped 4 KiB at a time across the KASLR window
+craft elf "$work/core.elf" "$work/pgtable.elf" 'fill:0x380888:200:0x381063' \
+	'fill:0x381000:512:0x384063' 'fill:0x384000:512:0x385063' 'fill:0x385000:512:0' \
+	'set:1:vaddr:0' 'set:2:vaddr:0'
+t page-offset-empty-leaves 20 0 '^format: ELF' "$kcap" info "$work/pgtable.elf"
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
