@@ -335,5 +335,7 @@ int dump_flat_open(struct dump *d)
 		return ret;
 	d->in->pread = flat_pread;
 	d->file_size = f->vsize;
+	for (size_t i = 0; i < f->n; i++)
+		d->in->flat_stored += f->seg[i].size;
 	return 0;
 }

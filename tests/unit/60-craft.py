@@ -13,6 +13,9 @@
     The notes and the program headers are moved to the end of the file.
   60-craft.py flat-empty OUT       a flattened stream with no record, only its end
   60-craft.py flat-overlap N OUT   a flattened stream of N records, each overlapping the next
+  60-craft.py kdump-flat IN OUT BITMAP_BLOCKS FAR
+      a kdump file (mkvmcore) with bitmap_blocks set, as a flattened stream with
+      one more byte at offset FAR
   60-craft.py raw IN OUT FIELD=VALUE...  a kcap raw target with header fields set
       (dmesg_offset, dmesg_size, dump_offset, dump_size, crash_time)
 
@@ -144,6 +147,16 @@ def raw(src, dst, sets):
     open(dst, 'wb').write(data)
 
 
+def kdump(src, dst, bitmap_blocks, far):
+    data = bytearray(open(src, 'rb').read())
+    struct.pack_into('<I', data, 436, bitmap_blocks)
+    with open(dst, 'wb') as f:
+        f.write(flat_header())
+        f.write(struct.pack('>QQ', 0, len(data)) + data)
+        f.write(struct.pack('>QQ', far, 1) + b'\0')
+        f.write(struct.pack('>qq', -1, -1))
+
+
 def main(a):
     if a[0] == 'elf':
         elf(a[1], a[2], a[3:])
@@ -151,6 +164,8 @@ def main(a):
         flat_empty(a[1])
     elif a[0] == 'flat-overlap':
         flat_overlap(int(a[1]), a[2])
+    elif a[0] == 'kdump-flat':
+        kdump(a[1], a[2], num(a[3]), num(a[4]))
     elif a[0] == 'raw':
         raw(a[1], a[2], a[3:])
     else:
