@@ -7,7 +7,7 @@
       drop-notes        remove every note (VMCOREINFO too)
       note:HEX          append raw bytes after the notes
       load:PADDR:VADDR:OFFSET:FILESZ:MEMSZ   append a PT_LOAD (numbers in C syntax)
-      alias:N           append N copies of the last PT_LOAD
+      alias:N           append N copies of the first PT_LOAD (the kernel text alias)
       fill:PADDR:N:VALUE write N 64-bit VALUEs at physical PADDR (every PT_LOAD holding it)
       set:I:FIELD:VALUE set field (offset, vaddr, paddr, filesz, memsz) of PT_LOAD I
     The notes and the program headers are moved to the end of the file.
@@ -98,8 +98,8 @@ def elf(src, dst, ops):
             pa, va, off, fsz, msz = (num(x) for x in arg.split(':'))
             ph.append([PT_LOAD, 7, off, va, pa, fsz, msz, 0])
         elif kind == 'alias':
-            last = [p for p in ph if p[0] == PT_LOAD][-1]
-            ph.extend([list(last) for _ in range(int(arg))])
+            first = [p for p in ph if p[0] == PT_LOAD][0]
+            ph.extend([list(first) for _ in range(int(arg))])
         elif kind == 'set':
             i, field, value = arg.split(':')
             [p for p in ph if p[0] == PT_LOAD][int(i)][FIELDS[field]] = num(value)

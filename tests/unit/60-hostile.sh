@@ -162,6 +162,11 @@ python3 "$craft" kdump-flat "$work/k.kdump" "$work/bitmaps.flat" 0x100000 0x2000
 t kdump-bitmaps-before-checks 30 1 'Structure needs cleaning' \
 	env ASAN_OPTIONS="$ASAN_OPTIONS:max_allocation_size_mb=1024" "$kcap" info "$work/bitmaps.flat"
 
+# dumpfile_elf.c: quadratic in alias program headers (65,530: minutes)
+craft elf "$work/core.elf" "$work/aliases.elf" alias:65530
+t elf-writer-many-aliases 20 0 'more than 64 alias PT_LOADs' \
+	"$kcap" convert -E -d 0 "$work/aliases.elf" "$work/out.aliases"
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
