@@ -38,9 +38,11 @@ t() {
 craft() { python3 "$craft" "$@" || { echo "FAIL: 60-craft.py $*"; exit 1; }; }
 
 "$mkcore" "$work/core.elf" "$work/core.manifest" >/dev/null || { echo "FAIL: 40-mkcore"; exit 1; }
-"$mkvmcore" -k lockless -f elf "$work/lockless.elf" &&
-	"$mkvmcore" -k printk_log -f elf "$work/printk_log.elf" ||
-	{ echo "FAIL: mkvmcore"; exit 1; }
+if ! "$mkvmcore" -k lockless -f elf "$work/lockless.elf" ||
+	! "$mkvmcore" -k printk_log -f elf "$work/printk_log.elf"; then
+	echo "FAIL: mkvmcore"
+	exit 1
+fi
 
 # --- memory safety ------------------------------------------------------------------------
 # filter.c: SIZE(page) wrapping the mem_map buffer's size (heap overflow write);
