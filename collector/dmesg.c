@@ -353,7 +353,7 @@ static int dmesg_lockless(struct dump *d, uint64_t prb_sym, struct out *o)
 static int dmesg_printk_log(struct dump *d, struct out *o)
 {
 	uint64_t sym_buf, sym_len, sym_first, sym_next, sz, o_ts, o_len, o_tlen;
-	uint64_t buf_addr, steps, max_steps;
+	uint64_t buf_addr, steps, max_steps, walked = 0;
 	uint32_t first, next, buf_len, pos, rec, len, tlen;
 	const char *prefix = "printk_log";
 	char name[64];
@@ -417,6 +417,12 @@ static int dmesg_printk_log(struct dump *d, struct out *o)
 		 * tiny records prints the rest of the buffer at every step).
 		 */
 		if (len < sz || rec + len > buf_len) {
+			ret = -EUCLEAN;
+			goto out;
+		}
+		/* a real ring is walked once: wrapping round again is a cycle */
+		walked += len;
+		if (walked > buf_len) {
 			ret = -EUCLEAN;
 			goto out;
 		}
