@@ -103,7 +103,7 @@ t elf-filesz-past-eof-incomplete 30 1 '^status: INCOMPLETE' "$kcap" info "$work/
 python3 "$craft" flat-empty "$work/empty.flat"
 t flat-no-records 30 any '' "$kcap" info "$work/empty.flat"
 python3 "$craft" flat-overlap 200000 "$work/overlap.flat"
-t flat-overlapping-records 10 any '' "$kcap" info "$work/overlap.flat"
+t flat-overlapping-records 20 any '' "$kcap" info "$work/overlap.flat"
 
 # conf.c: core_collector of blanks reached strrchr(NULL); the lenient parse
 # runs in PID 1 itself, so this config killed init
