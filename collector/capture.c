@@ -277,6 +277,12 @@ static int capture_vmcore_file(struct capture *cap, const char *tag, int dirfd,
 		log_errno(fd, "%s: cannot create %s", tag, where);
 		return fd;
 	}
+	/*
+	 * Best effort: the name is on disk before the first page, so a
+	 * power cut leaves a vmcore-incomplete (it says so) to find.
+	 */
+	if (fsync(dirfd) < 0)
+		log_warn("%s: fsync of %s", tag, dir);
 	ret = capture_write_dump(cap, tag, fd, 0, where, &st);
 	if (ret < 0) {
 		log_warnx("%s: kept %s", tag, where);

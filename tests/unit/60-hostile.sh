@@ -169,6 +169,11 @@ craft elf "$work/core.elf" "$work/aliases.elf" alias:65530
 t elf-writer-many-aliases 20 0 'more than 64 alias PT_LOADs' \
 	"$kcap" convert -E -d 0 "$work/aliases.elf" "$work/out.aliases"
 
+# info.c: an empty vmcore-incomplete (a power cut before its headers reached the disk) is
+# INCOMPLETE, not "cannot open"
+: >"$work/empty"
+t info-empty-file-incomplete 30 1 '^status: INCOMPLETE' "$kcap" info "$work/empty"
+
 # --- end of the table ---
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
