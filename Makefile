@@ -44,7 +44,7 @@ KCAP_SRC_DIR := $(abspath $(B))/src
 export KCAP_SRC_DIR
 srcver = $(shell scripts/fetch-source --version $(1) 2>/dev/null)
 
-.PHONY: all deps check demo size kernel clean distclean hostlib FORCE
+.PHONY: all deps check demo fuzz size kernel clean distclean hostlib FORCE
 all: $(B)/kcap $(IMAGE)
 FORCE:
 
@@ -170,6 +170,14 @@ check: all
 
 demo: all
 	tests/qemu/demo.sh
+
+# --- fuzzing ------------------------------------------------------------------------------
+# libFuzzer harnesses for every parser (tests/fuzz/): make check runs each for a few seconds
+# (tests/unit/62-fuzz.sh); this runs each for FUZZ_SECONDS. A crash input lands in
+# tests/fuzz/corpus/TARGET/, where it stays as a regression case.
+FUZZ_SECONDS := 300
+fuzz:
+	tests/fuzz/run $(FUZZ_SECONDS)
 
 kernel:
 	@test -x scripts/build-kernel || { echo "scripts/build-kernel does not exist yet"; exit 1; }

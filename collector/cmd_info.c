@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cmd.h"
@@ -77,7 +78,12 @@ int cmd_info(int argc, char **argv)
 	}
 	ret = dump_open(&d, argv[1]);
 	if (ret) {
+		struct stat st;
+
 		log_errno(ret, "%s: cannot open dump", argv[1]);
+		/* empty: a writer cut off before its headers (a power cut) */
+		if (stat(argv[1], &st) == 0 && S_ISREG(st.st_mode) && !st.st_size)
+			ret = -ENODATA;
 		/* a file cut short inside its headers is still an answer */
 		if (ret == -EUCLEAN || ret == -ENODATA) {
 			printf("file: %s\n", argv[1]);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checked.h"
 #include "cmd.h"
 #include "dmesg.h"
 #include "dumpdir.h"
@@ -138,9 +139,10 @@ int cmd_savecore(int argc, char **argv)
 		 dev, (unsigned long long)h.generation, h.release[0] ? h.release : "?",
 		 h.nodename[0] ? h.nodename : "?", when, raw_state_name(h.state),
 		 (unsigned long long)h.dmesg_size, (unsigned long long)(h.dump_size / MB));
-	if (h.dmesg_offset < RAW_HDR_SIZE || h.dmesg_offset + h.dmesg_size > size ||
+	/* checked: a sum that wraps would pass a plain "> size" */
+	if (h.dmesg_offset < RAW_HDR_SIZE || checked_range(h.dmesg_offset, h.dmesg_size, size) ||
 	    (h.dump_size && (h.dump_offset < h.dmesg_offset + h.dmesg_size ||
-			     h.dump_offset + h.dump_size > size))) {
+			     checked_range(h.dump_offset, h.dump_size, size)))) {
 		log_warnx("%s: header offsets and sizes do not fit the %llu bytes of the device",
 			  dev, (unsigned long long)size);
 		goto out_close;

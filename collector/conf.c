@@ -634,6 +634,9 @@ static int set_collector(struct pctx *p, const struct directive *d, char *val)
 	     s = strtok_r(NULL, " \t\r\n", &save))
 		argv[argc++] = s;
 	argv[argc] = NULL;
+	/* only blanks ("core_collector \" \""): no program to look at */
+	if (!argc)
+		return bad(p, "core_collector: empty, expected 'makedumpfile <options>'");
 
 	prog = argv[0];
 	base = strrchr(prog, '/');

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checked.h"
 #include "dmesg.h"
 #include "dump_read.h"
 #include "dump_read_priv.h"
@@ -245,6 +246,14 @@ static int prb_record(struct dump *d, struct out *o, struct prb *m, uint64_t id)
 	return 0;
 }
 
+/* A field of width bytes at a + b is not inside size bytes (or a + b wraps). */
+static int outside(uint64_t a, uint64_t b, uint64_t width, uint64_t size)
+{
+	uint64_t off;
+
+	return checked_add(a, b, &off) || checked_range(off, width, size);
+}
+
 static int dmesg_lockless(struct dump *d, uint64_t prb_sym, struct out *o)
 {
 	struct prb m;
@@ -277,20 +286,21 @@ static int dmesg_lockless(struct dump *d, uint64_t prb_sym, struct out *o)
 	ret = get_all(d, need, sizeof(need) / sizeof(need[0]));
 	if (ret)
 		return ret;
-	if (m.sz_prb > sizeof(rb) || m.o_desc_ring + 48 > m.sz_prb ||
-	    m.o_text_ring + 16 > m.sz_prb || m.sz_desc < 8 || m.sz_info < 8 ||
+	/* every offset from VMCOREINFO, added without wrapping */
+	if (m.sz_prb > sizeof(rb) || outside(m.o_desc_ring, 0, 48, m.sz_prb) ||
+	    outside(m.o_text_ring, 0, 16, m.sz_prb) || m.sz_desc < 8 || m.sz_info < 8 ||
 	    m.sz_desc > sizeof(m.desc) || m.sz_info > sizeof(m.info) ||
-	    m.o_count_bits + 4 > m.sz_prb - m.o_desc_ring ||
-	    m.o_descs + 8 > m.sz_prb - m.o_desc_ring ||
-	    m.o_infos + 8 > m.sz_prb - m.o_desc_ring ||
-	    m.o_head_id + m.o_counter + 8 > m.sz_prb - m.o_desc_ring ||
-	    m.o_tail_id + m.o_counter + 8 > m.sz_prb - m.o_desc_ring ||
-	    m.o_size_bits + 4 > m.sz_prb - m.o_text_ring ||
-	    m.o_data + 8 > m.sz_prb - m.o_text_ring ||
-	    m.o_state_var + m.o_counter + 8 > m.sz_desc ||
-	    m.o_text_blk + m.o_begin + 8 > m.sz_desc ||
-	    m.o_text_blk + m.o_next + 8 > m.sz_desc ||
-	    m.o_ts_nsec + 8 > m.sz_info || m.o_text_len + 2 > m.sz_info)
+	    outside(m.o_count_bits, 0, 4, m.sz_prb - m.o_desc_ring) ||
+	    outside(m.o_descs, 0, 8, m.sz_prb - m.o_desc_ring) ||
+	    outside(m.o_infos, 0, 8, m.sz_prb - m.o_desc_ring) ||
+	    outside(m.o_head_id, m.o_counter, 8, m.sz_prb - m.o_desc_ring) ||
+	    outside(m.o_tail_id, m.o_counter, 8, m.sz_prb - m.o_desc_ring) ||
+	    outside(m.o_size_bits, 0, 4, m.sz_prb - m.o_text_ring) ||
+	    outside(m.o_data, 0, 8, m.sz_prb - m.o_text_ring) ||
+	    outside(m.o_state_var, m.o_counter, 8, m.sz_desc) ||
+	    outside(m.o_text_blk, m.o_begin, 8, m.sz_desc) ||
+	    outside(m.o_text_blk, m.o_next, 8, m.sz_desc) ||
+	    outside(m.o_ts_nsec, 0, 8, m.sz_info) || outside(m.o_text_len, 0, 2, m.sz_info))
 		return -EUCLEAN;
 
 	/* SYMBOL(prb) is the address of the pointer to the ring buffer */
@@ -342,7 +352,7 @@ static int dmesg_lockless(struct dump *d, uint64_t prb_sym, struct out *o)
 static int dmesg_printk_log(struct dump *d, struct out *o)
 {
 	uint64_t sym_buf, sym_len, sym_first, sym_next, sz, o_ts, o_len, o_tlen;
-	uint64_t buf_addr, steps, max_steps;
+	uint64_t buf_addr, steps, max_steps, walked = 0;
 	uint32_t first, next, buf_len, pos, rec, len, tlen;
 	const char *prefix = "printk_log";
 	char name[64];
@@ -367,8 +377,8 @@ static int dmesg_printk_log(struct dump *d, struct out *o)
 	ret = ret ? ret : vmcoreinfo_offset(d, name, &o_tlen);
 	if (ret)
 		return ret;
-	if (sz < 8 || sz > 256 || o_ts + 8 > sz || o_len + 2 > sz ||
-	    o_tlen + 2 > sz)
+	if (sz < 8 || sz > 256 || outside(o_ts, 0, 8, sz) || outside(o_len, 0, 2, sz) ||
+	    outside(o_tlen, 0, 2, sz))
 		return -EUCLEAN;
 
 	if ((ret = dump_read_u64(d, sym_buf, &buf_addr)) ||
@@ -400,9 +410,24 @@ static int dmesg_printk_log(struct dump *d, struct out *o)
 				goto out;
 			}
 		}
+		/*
+		 * A record holds its header and its text: a shorter one is
+		 * corrupt, and the text never runs past it (else a ring of
+		 * tiny records prints the rest of the buffer at every step).
+		 */
+		if (len < sz || rec + len > buf_len) {
+			ret = -EUCLEAN;
+			goto out;
+		}
+		/* a real ring is walked once: wrapping round again is a cycle */
+		walked += len;
+		if (walked > buf_len) {
+			ret = -EUCLEAN;
+			goto out;
+		}
 		tlen = get_u16(buf + rec + o_tlen);
-		if (tlen > buf_len - rec - sz)
-			tlen = buf_len - rec - (uint32_t)sz;
+		if (tlen > len - sz)
+			tlen = len - (uint32_t)sz;
 		out_record(o, get_u64(buf + rec + o_ts),
 			   (const unsigned char *)buf + rec + sz, tlen);
 		pos = rec + len;

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checked.h"
 #include "io.h"
 #include "dump_read.h"
 #include "dump_read_priv.h"
@@ -51,7 +52,7 @@ int dump_ra_read(struct dump *d, struct dump_ra *ra, void *buf, size_t len,
 	size_t win, n;
 	int ret;
 
-	if (ra->len && off >= ra->off && off - ra->off + len <= ra->len) {
+	if (ra->len && off >= ra->off && checked_range(off - ra->off, len, ra->len) == 0) {
 		memcpy(buf, ra->buf + (off - ra->off), len);
 		ra->next = off + len;
 		return 0;
@@ -465,10 +466,16 @@ static int find_page_offset(struct dump *d)
 {
 	uint64_t va = d->pgtable_l5 ? PAGE_OFFSET_BASE_L5 : PAGE_OFFSET_BASE_L4;
 	uint64_t pa, size, next;
-	unsigned int hole;
+	unsigned int hole, walks = 0;
 	int ret;
 
-	while (va < KASLR_REGIONS_END) {
+	/*
+	 * A real direct map begins at its first present entry. Page tables
+	 * whose leaves are all absent would be stepped 4 KiB at a time
+	 * across the KASLR window (about 40 minutes): give up after a
+	 * number of walks no real layout needs.
+	 */
+	while (va < KASLR_REGIONS_END && walks++ < 65536) {
 		ret = vtop_walk(d, va, &pa, &size, &hole);
 		if (ret == 0) {
 			d->page_offset = va - pa;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checked.h"
 #include "dump_read.h"
 #include "dump_read_priv.h"
 #include "fmt_elf.h"
@@ -214,15 +215,26 @@ int dump_elf_open(struct dump *d)
 
 		if (p->p_type != PT_LOAD && p->p_type != PT_NOTE)
 			continue;	/* incomplete -E files have PT_NULL here */
-		end = p->p_offset + p->p_filesz;
+		if (checked_add(p->p_offset, p->p_filesz, &end)) {
+			ret = -EUCLEAN;
+			goto out;
+		}
 		if (end > e->needed)
 			e->needed = end;
 		if (p->p_type != PT_LOAD)
 			continue;
-		if (p->p_filesz > p->p_memsz) {
+		if (p->p_filesz > p->p_memsz || checked_add(p->p_paddr, p->p_memsz, &end)) {
 			ret = -EUCLEAN;
 			goto out;
 		}
+		/*
+		 * Bytes past the end of the file are not in the dump (cut
+		 * short: elf_check says so): the pages are absent, not pages
+		 * to read and fail on one by one.
+		 */
+		if (d->file_size && checked_range(p->p_offset, p->p_filesz, d->file_size))
+			p->p_filesz = p->p_offset < d->file_size ?
+				      d->file_size - p->p_offset : 0;
 		if (p->p_vaddr >= DUMP_START_KERNEL_MAP) {
 			/* kernel text: phys_base = where __START_KERNEL_map points */
 			if (!have_base) {

@@ -145,19 +145,51 @@ static int u64_cmp(const void *a, const void *b)
 }
 
 /*
+ * Max-heap of segment indices by stream offset (the last record written
+ * wins), for resolve()'s sweep.
+ */
+static void heap_push(size_t *h, size_t *n, const struct flat_seg *in, size_t v)
+{
+	size_t i = (*n)++, up;
+
+	while (i && in[h[up = (i - 1) / 2]].foff < in[v].foff) {
+		h[i] = h[up];
+		i = up;
+	}
+	h[i] = v;
+}
+
+static void heap_pop(size_t *h, size_t *n, const struct flat_seg *in)
+{
+	size_t i = 0, c, v = h[--(*n)];
+
+	while ((c = 2 * i + 1) < *n) {
+		if (c + 1 < *n && in[h[c + 1]].foff > in[h[c]].foff)
+			c++;
+		if (in[h[c]].foff <= in[v].foff)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = v;
+}
+
+/*
  * Sort the records and cut overlaps so that every byte comes from the
- * last record that wrote it. Overlapping groups are small (a header
- * written twice), so each is resolved piece by piece.
+ * last record that wrote it. An overlapping group is swept once over its
+ * sorted boundaries with a heap of the records covering the current
+ * piece: O(n log n) however many records a hostile stream overlaps.
  */
 static int resolve(struct flat *f)
 {
 	struct flat_seg *in = f->seg, *out = NULL, *s;
-	size_t n = f->n, i, j, k, m, cap = 0, nout = 0, best;
+	size_t n = f->n, i, j, k, m, cap = 0, nout = 0, q, nh;
 	uint64_t cend, a, b, *pts = NULL, *np;
-	size_t pcap = 0;
+	size_t pcap = 0, *heap = NULL;
 	int ret = 0;
 
-	qsort(in, n, sizeof(*in), seg_cmp);
+	if (n)
+		qsort(in, n, sizeof(*in), seg_cmp);
 	for (i = 0; i < n; i = j) {
 		cend = in[i].voff + in[i].size;
 		for (j = i + 1; j < n && in[j].voff < cend; j++) {
@@ -172,34 +204,39 @@ static int resolve(struct flat *f)
 			continue;
 		}
 		if (2 * (j - i) > pcap) {
+			size_t *nheap;
+
 			pcap = 2 * (j - i);
 			np = realloc(pts, pcap * sizeof(*pts));
-			if (!np) {
+			if (np)
+				pts = np;
+			nheap = realloc(heap, pcap * sizeof(*heap));
+			if (nheap)
+				heap = nheap;
+			if (!np || !nheap) {
 				ret = -ENOMEM;
 				break;
 			}
-			pts = np;
 		}
 		for (k = i, m = 0; k < j; k++) {
 			pts[m++] = in[k].voff;
 			pts[m++] = in[k].voff + in[k].size;
 		}
 		qsort(pts, m, sizeof(*pts), u64_cmp);
-		for (k = 0; k + 1 < m; k++) {
+		for (k = 0, q = i, nh = 0; k + 1 < m; k++) {
 			a = pts[k];
 			b = pts[k + 1];
 			if (a == b)
 				continue;
-			best = (size_t)-1;
-			for (size_t q = i; q < j; q++) {
-				s = &in[q];
-				if (s->voff <= a && s->voff + s->size >= b &&
-				    (best == (size_t)-1 || s->foff > in[best].foff))
-					best = q;
-			}
-			if (best == (size_t)-1)
+			/* in[] is sorted by voff: add what starts here... */
+			for (; q < j && in[q].voff <= a; q++)
+				heap_push(heap, &nh, in, q);
+			/* ...drop what ended; the newest left covers [a, b) */
+			while (nh && in[heap[0]].voff + in[heap[0]].size <= a)
+				heap_pop(heap, &nh, in);
+			if (!nh)
 				continue;
-			s = &in[best];
+			s = &in[heap[0]];
 			ret = add_seg(&out, &nout, &cap, a, b - a, s->foff + (a - s->voff));
 			if (ret)
 				break;
@@ -207,6 +244,7 @@ static int resolve(struct flat *f)
 		if (ret)
 			break;
 	}
+	free(heap);
 	free(pts);
 	free(in);
 	f->seg = out;
@@ -295,5 +333,7 @@ int dump_flat_open(struct dump *d)
 		return ret;
 	d->in->pread = flat_pread;
 	d->file_size = f->vsize;
+	for (size_t i = 0; i < f->n; i++)
+		d->in->flat_stored += f->seg[i].size;
 	return 0;
 }

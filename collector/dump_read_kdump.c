@@ -23,6 +23,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "checked.h"
 #include "dump_read.h"
 #include "dump_read_priv.h"
 #include "fmt_kdump.h"
@@ -481,7 +482,14 @@ int dump_kdump_open(struct dump *d)
 			return -EUCLEAN;
 	}
 
-	/* bitmaps */
+	/*
+	 * bitmaps: checked against what the file holds before they are
+	 * allocated (a 4.7 KB flattened stream asked for 2.2 GB)
+	 */
+	off = (1 + sub_blocks) * bs;
+	if ((d->file_size && checked_range(off, 2 * bm_bytes, d->file_size)) ||
+	    (d->in->flat_stored && 2 * bm_bytes > d->in->flat_stored))
+		return -EUCLEAN;
 	k->words = bm_bytes / 8;
 	k->bm1 = malloc(bm_bytes);
 	k->bm2 = malloc(bm_bytes);

@@ -37,6 +37,7 @@ struct dump_internal {
 	void *flat;			/* dump_flat.c's record index */
 	void (*flat_release)(struct dump *d);
 	int flat_truncated;		/* the stream has no end record */
+	uint64_t flat_stored;		/* bytes the stream's records hold */
 
 	/* VMCOREINFO with each '\n' turned into NUL, for the look-ups */
 	char *vi_lines;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "dump_read_priv.h"
 #include "dump_write_priv.h"
 #include "log.h"
 
@@ -438,4 +439,43 @@ void df_progress(struct df_job *j, uint64_t done)
 		return;
 	j->next_tick_ns = t + 250000000ULL;
 	j->o->progress(j->o->progress_arg, DUMPFILE_WRITING, done, j->total);
+}
+
+/*
+ * The last resort when no page filter can be built (no memory for the
+ * bitmap of a huge physical address space): the ELF source as it is,
+ * byte for byte, in whichever container (file or flat stream). Only an
+ * ELF source (/proc/vmcore) can be copied this way.
+ */
+int df_copy_unfiltered(struct dump *src, const struct dumpfile_opts *o, int fd,
+		       off_t base, struct dumpfile_stats *st, int why)
+{
+	struct df_sink s;
+	unsigned char *buf;
+	uint64_t off = 0;
+	size_t chunk = 1024 * 1024;
+	int ret;
+
+	if (src->format != DUMP_FMT_ELF || !src->file_size)
+		return why;
+	log_errno(why, "dumpfile: no page filter: writing an unfiltered copy of the ELF source (%llu bytes)",
+		  (unsigned long long)src->file_size);
+	buf = malloc(chunk);
+	if (!buf)
+		return -ENOMEM;
+	ret = df_sink_open(&s, fd, base, o->flat);
+	while (!ret && off < src->file_size) {
+		size_t n = src->file_size - off < chunk ? (size_t)(src->file_size - off) : chunk;
+
+		ret = dump_pread(src, buf, n, off);
+		if (!ret)
+			ret = df_sink_write(&s, off, buf, n);
+		off += n;
+	}
+	if (!ret)
+		ret = df_sink_close(&s);
+	free(buf);
+	st->bytes_written = o->flat ? s.stream : s.size;
+	st->level_used = 0;
+	return ret;
 }

@@ -64,6 +64,8 @@ struct ew {
 	uint64_t bad;
 };
 
+#define ELF_MAX_ALIASES	64	/* source PT_LOADs repeating RAM, kept in the output */
+
 static int add_orange(struct ew *w, uint64_t paddr, uint64_t vaddr, uint64_t memsz)
 {
 	struct orange *o;
@@ -114,6 +116,16 @@ static int build_oranges(struct ew *w)
 
 		if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
 			continue;
+		/*
+		 * /proc/vmcore has one alias (the kernel text); every page
+		 * checks every alias, so thousands made it quadratic. More
+		 * than a few only repeat data the ranges already hold.
+		 */
+		if (w->nor >= ELF_MAX_ALIASES) {
+			log_warnx("dumpfile: more than %d alias PT_LOADs in the source: leaving out the rest",
+				  ELF_MAX_ALIASES);
+			break;
+		}
 		for (k = 0; k < d->nr_ranges; k++)
 			if (d->ranges[k].paddr == ph[i].p_paddr &&
 			    d->ranges[k].memsz == ph[i].p_memsz &&

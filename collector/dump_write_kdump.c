@@ -37,6 +37,7 @@
 #include <lzo/lzo1x.h>
 #endif
 
+#include "checked.h"
 #include "dump_write_priv.h"
 #include "fmt_kdump.h"
 #include "log.h"
@@ -51,14 +52,15 @@ static long find_vmcoreinfo(const unsigned char *n, size_t len, size_t *size)
 
 	while (off + 12 <= len) {
 		uint32_t namesz, descsz;
-		size_t name, desc, next;
+		uint64_t name, desc, next;
 
 		memcpy(&namesz, n + off, 4);
 		memcpy(&descsz, n + off + 4, 4);
 		name = off + 12;
-		desc = name + ((namesz + 3) & ~3u);
-		next = desc + ((descsz + 3) & ~3u);
-		if (desc > len || next > len || next <= off)
+		/* padded in 64 bits: (namesz + 3) & ~3 wraps to 0 in 32 */
+		if (checked_add(name, ((uint64_t)namesz + 3) & ~3ULL, &desc) ||
+		    checked_add(desc, ((uint64_t)descsz + 3) & ~3ULL, &next) ||
+		    desc > len || next > len || next <= off)
 			return -1;
 		if (namesz >= 10 && !memcmp(n + name, "VMCOREINFO", 10) &&
 		    (namesz == 10 || n[name + 10] == 0)) {

@@ -148,7 +148,7 @@ int dumpfile_write(struct dump *src, const struct dumpfile_opts *o,
 	level = o->dump_level | (src->dump_level > 0 ? (src->dump_level & 31) : 0);
 	ret = take_filter(plan, src, level, o, &f);
 	if (ret)
-		return ret;
+		return df_copy_unfiltered(src, o, fd, base, st, ret);
 #ifndef KCAP_WITH_LZO
 	if ((o->compress & DUMP_COMP_LZO) && o->format != DUMP_FMT_ELF)
 		log_info("dumpfile: no LZO in this build: pages compressed with zlib (level 1)");

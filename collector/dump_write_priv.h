@@ -37,6 +37,9 @@ int df_sink_open(struct df_sink *s, int fd, off_t base, int flat);
 int df_sink_write(struct df_sink *s, uint64_t off, const void *buf, size_t len);
 /* Flat: the end marker. Seekable: nothing. */
 int df_sink_close(struct df_sink *s);
+/* No page filter could be built: the ELF source byte for byte (else why). */
+int df_copy_unfiltered(struct dump *src, const struct dumpfile_opts *o, int fd,
+		       off_t base, struct dumpfile_stats *st, int why);
 
 /*
  * A sequential region of the dump file (page data, page descriptors)

@@ -20,30 +20,48 @@
 int dumpdir_mkpath(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
-	struct stat st;
-	char *p, c;
+	char *p, *comp;
+	int fd, nfd, ret = 0;
 
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
 		return -ENAMETOOLONG;
-	if (!buf[0] || !strcmp(buf, "/"))
-		return 0;
-	for (p = buf + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		c = *p;
-		*p = '\0';
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
-			return -errno;
-		if (stat(buf, &st) < 0)
-			return -errno;
-		if (!S_ISDIR(st.st_mode))
-			return -ENOTDIR;
-		if (!c)
-			return 0;
-		*p = c;
-		while (p[1] == '/')
+	/*
+	 * One component at a time below an fd, never through a symbolic
+	 * link: on a target, /var/crash -> /srv/crash would resolve in the
+	 * initramfs and the dump would be lost at the reboot.
+	 */
+	fd = open(buf[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (p = buf; ; ) {
+		while (*p == '/')
 			p++;
+		if (!*p)
+			break;
+		comp = p;
+		while (*p && *p != '/')
+			p++;
+		if (*p)
+			*p++ = '\0';
+		if (mkdirat(fd, comp, mode) < 0 && errno != EEXIST) {
+			ret = -errno;
+			break;
+		}
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
+			struct stat st;
+
+			ret = -errno;
+			/* O_NOFOLLOW on a link: ELOOP, or ENOTDIR with O_DIRECTORY */
+			if (fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				ret = -ELOOP;
+			break;
+		}
+		close(fd);
+		fd = nfd;
 	}
+	close(fd);
+	return ret;
 }
 
 void dumpdir_name(const struct dump_ident *id, char *buf, size_t len)
@@ -65,8 +83,14 @@ void dumpdir_name(const struct dump_ident *id, char *buf, size_t len)
 	/* "(none)" is how the kernel says the hostname was never set */
 	if (!host[0] || !strcmp(id->nodename, "(none)"))
 		strcpy(host, "localhost");
-	gmtime_r(&t, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d-%H:%M:%S", &tm);
+	/* a crash time gmtime_r cannot express (past year 2^31): now instead */
+	if (!gmtime_r(&t, &tm)) {
+		t = time(NULL);
+		if (!gmtime_r(&t, &tm))
+			memset(&tm, 0, sizeof(tm));
+	}
+	if (!strftime(date, sizeof(date), "%Y-%m-%d-%H:%M:%S", &tm))
+		strcpy(date, "unknown-time");
 	snprintf(buf, len, "%s-%s", host, date);
 }
 
@@ -87,7 +111,7 @@ int dumpdir_create(const char *base, const char *name, char *out, size_t len)
 	}
 	if (i > DUMPDIR_MAX_SUFFIX)
 		return -EEXIST;
-	fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 

@@ -13,7 +13,10 @@
 
 #include "dmesg.h"
 
-/* mkdir -p; components it creates get mode. */
+/*
+ * mkdir -p; components it creates get mode. Never follows a symbolic
+ * link: -ELOOP when a component of path is one.
+ */
 int dumpdir_mkpath(const char *path, mode_t mode);
 /*
  * "<host>-<date>": host = nodename (sanitised), "localhost" when unknown or

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checked.h"
 #include "filter.h"
 #include "log.h"
 
@@ -152,16 +153,28 @@ static void check_entries(struct dump *d, struct pg *p)
 		miss = "OFFSET(mem_section.section_mem_map)";
 	else if (get_num(d, "SECTION_SIZE_BITS") == NOT_FOUND)
 		miss = "NUMBER(SECTION_SIZE_BITS)";
-	else if (vmcoreinfo_size(d, "page", &p->sz_page) || !p->sz_page)
-		miss = "SIZE(page)";
-	else if (p->o_flags == NOT_FOUND)
-		miss = "OFFSET(page.flags)";
-	else if (p->o_mapping == NOT_FOUND)
-		miss = "OFFSET(page.mapping)";
+	else if (vmcoreinfo_size(d, "page", &p->sz_page) || !p->sz_page ||
+		 p->sz_page > p->page_size)
+		miss = "SIZE(page) (or it is out of range)";
+	else if (checked_field(p->o_flags, 8, p->sz_page))
+		miss = "OFFSET(page.flags) (or it is out of range)";
+	else if (checked_field(p->o_mapping, 8, p->sz_page))
+		miss = "OFFSET(page.mapping) (or it is out of range)";
 	if (miss) {
 		drop(p, ~FILTER_ZERO, "all pages but zero pages", miss);
 		return;
 	}
+	/* optional fields past the struct page are as good as missing */
+	if (checked_field(p->o_mapcount, 4, p->sz_page))
+		p->o_mapcount = NOT_FOUND;
+	if (checked_field(p->o_private, 8, p->sz_page))
+		p->o_private = NOT_FOUND;
+	if (checked_field(p->o_chead, 8, p->sz_page))
+		p->o_chead = NOT_FOUND;
+	if (checked_field(p->o_corder, 2, p->sz_page))
+		p->o_corder = NOT_FOUND;
+	if (checked_field(p->o_cdtor, 2, p->sz_page))
+		p->o_cdtor = NOT_FOUND;
 
 	if (p->pg_lru == NOT_FOUND)
 		drop(p, FILTER_CACHE | FILTER_CACHE_PRIVATE, "page cache", "NUMBER(PG_lru)");
@@ -452,7 +465,7 @@ static int section_maps(struct dump *d, struct pg *p, uint64_t *maps, uint64_t n
 	} else {
 		unsigned char *all = malloc(nsec * sz_ms);
 
-		ret = -ENOMEM;
+		ret = all ? -EIO : -ENOMEM;
 		if (all && !dump_read_virt(d, sym, all, nsec * sz_ms)) {
 			ret = -ENOENT;
 			for (i = 0; i < nsec; i++) {
@@ -589,13 +602,13 @@ int filter_build(struct dump *d, int level, struct filter_result *r,
 	}
 	if (p.level & ~FILTER_ZERO) {
 		ret = scan_mem_map(d, &p);
-		if (ret == -ENOMEM) {
-			filter_free(r);
-			return ret;
-		}
 		if (ret) {
-			/* nothing was cleared yet when section_maps fails */
-			log_errno(-ret, "filter: cannot read mem_section: keeping all but zero pages (dump level %d -> %d)",
+			/*
+			 * Nothing was cleared yet when scan_mem_map fails (no
+			 * memory for its buffers, mem_section unreadable or
+			 * out of range): a lower level, never a lost dump.
+			 */
+			log_errno(-ret, "filter: cannot read mem_section or mem_map: keeping all but zero pages (dump level %d -> %d)",
 				  p.level, p.level & FILTER_ZERO);
 			p.level &= FILTER_ZERO;
 		}

@@ -21,6 +21,7 @@
 
 #define FINAL_MNT_PREFIX	"/mnt/"		/* where targets are mounted */
 #define FINAL_MAX_MOUNTS	32
+#define FINAL_FLUSH_S		30	/* sync and unmount before the final action, at most */
 
 void final_policy(const struct kcap_conf *c, int success, struct final_decision *d)
 {
@@ -188,9 +189,41 @@ static void final_shell(void)
 	}
 }
 
+/*
+ * sync and unmount, in a child with a deadline: a target that stalls
+ * (a dying disk, a throttled or hung NFS server) holds dirty pages that
+ * sync waits for forever, and the final action would never run.
+ * Returns 0 when done, -1 when it was left running.
+ */
+static int final_flush(void)
+{
+	struct timespec ts = { .tv_nsec = 100 * 1000 * 1000 };
+	pid_t pid = fork();
+	int i, status;
+
+	if (pid == 0) {
+		sync();
+		final_umount_all();
+		_exit(0);
+	}
+	if (pid < 0) {
+		sync();
+		final_umount_all();
+		return 0;
+	}
+	for (i = 0; i < FINAL_FLUSH_S * 10; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	log_warnx("sync and unmount still running after %d s (a target that stalls?): going on without them",
+		  FINAL_FLUSH_S);
+	return -1;
+}
+
 void final_action(enum conf_action action, int delay)
 {
-	int cmd;
+	int cmd, flushed;
 
 	if (action == ACT_SHELL) {
 		final_shell();
@@ -199,8 +232,7 @@ void final_action(enum conf_action action, int delay)
 		delay = 0;
 	}
 	final_stop_all();
-	sync();
-	final_umount_all();
+	flushed = final_flush() == 0;
 
 	switch (action) {
 	case ACT_HALT:
@@ -220,7 +252,8 @@ void final_action(enum conf_action action, int delay)
 		cmd = RB_AUTOBOOT;
 		break;
 	}
-	sync();
+	if (flushed)
+		sync();
 	reboot(cmd);
 	log_warn("reboot(0x%x) failed: waiting forever", (unsigned int)cmd);
 	for (;;)

@@ -151,6 +151,6 @@ void raw_time(int64_t t, char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 		return;
 	}
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(buf, len, "unknown");
 }

@@ -99,8 +99,9 @@ int save_open(struct capture *cap, const char *path, const struct kcap_conf *c)
 		snprintf(cap->id.release, sizeof(cap->id.release), "%s", rel);
 	if (cap->id.crash_time > 0) {
 		t = (time_t)cap->id.crash_time;
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		/* a crash time past year 2^31 has no struct tm: stays "unknown" */
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	}
 	cap->mem_bytes = save_mem_bytes(&cap->dump);
 	log_info("crashed kernel: %s on %s, crashed %s; %s, page size %llu, %llu MB of memory in %d ranges, %d CPU(s)",
@@ -246,6 +247,12 @@ static int save_vmcore_file(struct capture *cap, const struct log_ctx *lc, int d
 		log_errno(fd, "%s: cannot create %s", tag, where);
 		return fd;
 	}
+	/*
+	 * Best effort: the name is on disk before the first page, so a
+	 * power cut leaves a vmcore-incomplete (it says so) to find.
+	 */
+	if (fsync(dirfd) < 0)
+		log_warn("%s: fsync of %s", tag, dir);
 	ret = save_write_dump(cap, lc, fd, 0, where, &st);
 	if (ret < 0) {
 		log_warnx("%s: kept %s", tag, where);
@@ -333,6 +340,11 @@ static int dir_begin(struct capture *cap, struct sink *s, const struct log_ctx *
 	int ret;
 
 	ret = dumpdir_mkpath(base, 0700);
+	if (ret == -ELOOP) {
+		log_warnx("%s: %s: %s goes through a symbolic link: refusing it (a dump never follows a link on a target)",
+			  tag, what, base);
+		return ret;
+	}
 	if (ret < 0) {
 		log_errno(ret, "%s: %s: mkdir -p %s", tag, what, base);
 		return ret;

@@ -467,7 +467,7 @@ find_dump_dir() {
 # --- one whole crash-and-capture scenario --------------------------------------------------
 
 # capture_test OPTIONS: build, boot, crash, capture, read back, verify.
-#   --panic KIND            sysrq|oops|softlockup|hungtask|nmi
+#   --panic KIND            sysrq|oops|scribble|softlockup|hungtask|nmi
 #   --kcap "OPTS"           kcap.* options for the capture command line (the target, ...)
 #   --kcap-file "OPTS"      more capture options, which may hold double quotes
 #                           (kcap.core_collector="makedumpfile -E -d 1"): they go in a file

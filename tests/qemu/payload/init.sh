@@ -5,7 +5,7 @@
 # Everything comes from the kernel command line (unknown dotted parameters never reach init):
 #   kcaptest.capture="..."   capture kernel command line (kcap.panic=<kernel.panic> is added,
 #                            and the contents of /kcaptest/capture.cmdline if it exists)
-#   kcaptest.panic=sysrq|oops|softlockup|hungtask|nmi|none
+#   kcaptest.panic=sysrq|oops|scribble|softlockup|hungtask|nmi|none
 #   kcaptest.marker=UUID     logged as "KCAPTEST-MARKER-UUID" at KERN_EMERG before the crash
 #   kcaptest.fill=MIB        fill MIB of anonymous memory with "KCAPFILL<page index>" pages
 #   kcaptest.freeze=DEV      hungtask: the ext4 device to mount, freeze and write to
@@ -76,6 +76,10 @@ oops)
 	echo 1 >/proc/sys/kernel/panic_on_oops
 	say "panic: oops (insmod kcapoops.ko, panic_on_oops=1)"
 	insmod /kcaptest/kcapoops.ko
+	;;
+scribble)
+	say "panic: scribbled mem_map (insmod kcapoops.ko mode=scribble)"
+	insmod /kcaptest/kcapoops.ko mode=scribble
 	;;
 softlockup)
 	echo 1 >/proc/sys/kernel/softlockup_panic

@@ -9,8 +9,14 @@
  *                                      kernel.panic_on_oops=1 a "Fatal exception" panic)
  *   insmod kcapoops.ko mode=softlockup spin 60 s with preemption off (soft lockup; with
  *                                      kernel.softlockup_panic=1 a panic)
+ *   insmod kcapoops.ko mode=scribble   a kernel whose memory was corrupted before it died:
+ *                                      the struct pages of 4 MiB it allocates are filled
+ *                                      with 0xa5 (flags, mapping, compound head: garbage),
+ *                                      then panic()
  */
 #include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -19,7 +25,7 @@
 
 static char *mode = "oops";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "oops (default) or softlockup");
+MODULE_PARM_DESC(mode, "oops (default), softlockup or scribble");
 
 static noinline void kcapoops_null_write(void)
 {
@@ -40,9 +46,23 @@ static noinline void kcapoops_spin(void)
 	preempt_enable();
 }
 
+static noinline void kcapoops_scribble(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 10);
+
+	if (!page)
+		panic("kcapoops: no 4 MiB block to scribble on");
+	pr_emerg("kcapoops: scribbling on the struct pages of pfn %lu..%lu\n",
+		 page_to_pfn(page), page_to_pfn(page) + 1023);
+	memset(page, 0xa5, 1024 * sizeof(struct page));
+	panic("kcapoops: mem_map scribbled");
+}
+
 static int __init kcapoops_init(void)
 {
-	if (!strcmp(mode, "softlockup"))
+	if (!strcmp(mode, "scribble"))
+		kcapoops_scribble();
+	else if (!strcmp(mode, "softlockup"))
 		kcapoops_spin();
 	else
 		kcapoops_null_write();
