@@ -12,7 +12,7 @@
 
 #include "fuzz.h"
 #include "dmesg.h"
-#include "dump.h"
+#include "dump_read.h"
 #include "filter.h"
 #include "log.h"
 
