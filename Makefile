@@ -80,6 +80,8 @@ KCAP_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknow
 $(call stamp,$(B)/.version,$(KCAP_VERSION))
 $(B)/obj/main.o: $(B)/.version
 $(B)/obj/main.o: KCAP_CFLAGS += -DKCAP_VERSION='"$(KCAP_VERSION)"'
+$(B)/obj/report.o: $(B)/.version
+$(B)/obj/report.o: KCAP_CFLAGS += -DKCAP_VERSION='"$(KCAP_VERSION)"'
 
 # kcap.debug keeps the symbols for gdb; kcap is what goes into the image.
 $(B)/kcap.debug: $(KCAP_OBJS) $(KCAP_LIBS)

@@ -34,6 +34,7 @@
 #include "log.h"
 #include "modules.h"
 #include "progress.h"
+#include "report.h"
 #include "script.h"
 #include "target.h"
 
@@ -151,6 +152,7 @@ int capture_open(struct capture *cap, const char *path, const struct kcap_conf *
 		 cap->dump.nr_cpus);
 
 	capture_opts(c, &cap->opts);
+	report_begin(cap);
 	return 0;
 }
 
@@ -249,6 +251,7 @@ int capture_write_dump(struct capture *cap, const char *tag, int fd, off_t base,
 	if (ret == 0 && fsync(fd) < 0)
 		ret = -errno;
 	ms = progress_elapsed_ms(&pr);
+	report_dump(ret, st, ms);
 	if (ret < 0) {
 		log_errno(ret, "%s: vmcore failed after %ld.%01ld s, %llu MB written to %s",
 			  tag, ms / 1000, ms % 1000 / 100,
@@ -579,6 +582,7 @@ int cmd_save(int argc, char **argv)
 		ret = capture_to_dir(&cap, "save", argv[optind + 1], argv[optind + 1],
 				     dir, sizeof(dir), &dirfd);
 		if (dirfd >= 0) {
+			report_write(dirfd, argv[optind + 1]);
 			printf("%s\n", dir);
 			close(dirfd);
 		}

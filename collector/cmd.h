@@ -12,5 +12,8 @@ int cmd_info(int argc, char **argv);		/* info.c */
 int cmd_check_config(int argc, char **argv);	/* conf.c */
 int cmd_savecore(int argc, char **argv);	/* target_raw.c */
 int cmd_convert(int argc, char **argv);		/* dumpfile_flat.c or convert.c */
+int cmd_report(int argc, char **argv);		/* report.c */
+int cmd_host_config(int argc, char **argv);	/* conf_host.c */
+int cmd_kexec_load(int argc, char **argv);	/* cmd_kexec.c */
 
 #endif

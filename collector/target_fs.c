@@ -14,6 +14,7 @@
 #include "blkdev.h"
 #include "dumpdir.h"
 #include "log.h"
+#include "report.h"
 #include "target.h"
 
 int target_fs_save(struct capture *cap, const char *tag, const char *what, int n,
@@ -71,6 +72,7 @@ void target_fs_finish(struct capture *cap, const char *tag, struct target_fs *fs
 	(void)cap;
 	if (fs->dirfd >= 0) {
 		capture_kexec_dmesg(fs->dirfd, tag);	/* also after a failure */
+		report_write(fs->dirfd, fs->dev);
 		close(fs->dirfd);
 		fs->dirfd = -1;
 	}

@@ -37,7 +37,7 @@ build() {	# build OUTPUT [extra cflags...]
 	shift
 	# shellcheck disable=SC2086 # cflags is a list of words
 	if ! $cc $cflags "$@" -I"$top/collector" -o "$outp" \
-		"$top/collector/conf.c" "$top/collector/log.c" \
+		"$top/collector/conf.c" "$top/collector/conf_host.c" "$top/collector/log.c" \
 		"$golden/main.c" 2>"$work/cc.log"; then
 		echo "FAIL: building $outp:"
 		cat "$work/cc.log"
