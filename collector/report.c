@@ -72,12 +72,18 @@ static double uptime_s(void)
 	return strtod(buf, NULL);
 }
 
+/* The capture runs in PID 1's worker (worker.c), a child of PID 1. */
+static int in_capture_kernel(void)
+{
+	return (getpid() == 1 || getppid() == 1) && access(CAPTURE_VMCORE, F_OK) == 0;
+}
+
 void report_begin(const struct capture *cap)
 {
 	memset(&rs, 0, sizeof(rs));
 	rs.begun = 1;
 	rs.t0 = now_s();
-	rs.up0 = getpid() == 1 ? uptime_s() : -1;
+	rs.up0 = in_capture_kernel() ? uptime_s() : -1;
 	snprintf(rs.release, sizeof(rs.release), "%s", cap->id.release);
 	snprintf(rs.host, sizeof(rs.host), "%s", cap->id.nodename);
 	rs.crash_time = cap->id.crash_time;
@@ -355,9 +361,9 @@ void report_write(int dirfd, const char *target)
 	jsecs(&j, "t_prepare_s", rs.dumped ? rs.t_dump_end - rs.dump_ms / 1000.0 - rs.t0 : -1);
 	jsecs(&j, "t_vmcore_s", rs.dumped ? rs.dump_ms / 1000.0 : -1);
 	jsecs(&j, "t_total_s", t1 - rs.t0);
-	jsecs(&j, "t_since_boot_s", getpid() == 1 ? uptime_s() : -1);
+	jsecs(&j, "t_since_boot_s", in_capture_kernel() ? uptime_s() : -1);
 	jstr(&j, "target", target);
-	jstr(&j, "written_by", getpid() == 1 ? "capture kernel" : "kcap save");
+	jstr(&j, "written_by", in_capture_kernel() ? "capture kernel" : "kcap save");
 	jstr(&j, "kcap_version", KCAP_VERSION);
 	jraw(&j, "\n}\n");
 	ret = report_commit(dirfd, &j);
