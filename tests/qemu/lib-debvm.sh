@@ -171,7 +171,8 @@ secs_between() {
 # on the Debian VM: install (kcap.service loads at once), status says loaded, crash with
 # kcapctl test --yes, the capture, the reboot into Debian, kcapctl status reports the crash
 # with its panic line (and --json), the dump in /var/crash passes the three checks. raw: the
-# dump goes to a raw partition and kcap-savecore.service copies it out at the next boot.
+# dump goes to a raw partition and kcap-savecore.service copies it out at the next boot, and
+# the capture kernel is loaded through the kexec_load fallback (kexec-tools).
 # Sets KCAP_PANIC_TO_DUMP KCAP_PANIC_TO_UP KCAP_IMG_BYTES for the caller.
 debvm_kcap_scenario() {
 	local mode=$1 img=$T/root.img log=$T/serial.log marker deb conf status2 json
@@ -194,6 +195,11 @@ debvm_kcap_scenario() {
 	printf 'path /var/crash\ncore_collector makedumpfile -c -d 31\nsysrq 1\nkeep_old_dumps 3\n' >>"$conf"
 	debvm_inject "$img" "$deb" /root/kcaptest/kcap.deb "$conf" /root/kcaptest/kcap.conf \
 		"$TOP/tests/qemu/debvm/run-kcap.sh" /root/kcaptest/run
+	if [ "$mode" = raw ]; then
+		# and load through the kexec_load fallback (kexec-tools), which nothing else tests
+		echo always >"$T/fallback"
+		debvm_inject "$img" "$T/fallback" /root/kcaptest/fallback
+	fi
 	debvm_run "$log" "crashkernel=160M kcaptest.marker=$marker" \
 		crash='sysrq: Trigger a crash|Kernel panic - not syncing' \
 		done='kcap: capture complete' \
@@ -207,6 +213,10 @@ debvm_kcap_scenario() {
 		fail "dpkg -i kcap.deb failed: $(debvm_section "$log" INSTALL | tail -n 5) (serial log $log)"
 	debvm_section "$log" SERVICE | grep -qx active ||
 		check_err "expected kcap.service active after the install, got: $(debvm_section "$log" SERVICE | tr '\n' ' ')"
+	if [ "$mode" = raw ]; then
+		debvm_section "$log" STATUS1 | grep -q '^kcap: loaded (.* via kexec_load (kexec-tools' ||
+			check_err "expected kcapctl status to say loaded via kexec_load (the fallback), got: $(debvm_section "$log" STATUS1 | head -n 1)"
+	fi
 	debvm_section "$log" STATUS1 | grep -q '^kcap: loaded' ||
 		check_err "expected 'kcap: loaded' from kcapctl status before the crash, got: $(debvm_section "$log" STATUS1 | head -n 3 | tr '\n' ' ')"
 	KCAP_IMG_BYTES=$(tr -d '\r' <"$log" | sed -n 's/^KCAPTEST-IMGSIZE //p')

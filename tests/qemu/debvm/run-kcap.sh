@@ -18,6 +18,11 @@ section() {	# section NAME COMMAND...
 case $1 in
 1)
 	cp /root/kcaptest/kcap.conf /etc/kcap.conf
+	if [ -f /root/kcaptest/fallback ]; then
+		# load through the kexec_load fallback: kexec-tools, and the admin's /etc/default/kcap
+		section KEXECTOOLS env DEBIAN_FRONTEND=noninteractive dpkg -i /root/debs-kdump-tools/kexec-tools_*.deb
+		echo KCAP_LOAD_FALLBACK=always >/etc/default/kcap
+	fi
 	section INSTALL env DEBIAN_FRONTEND=noninteractive dpkg --force-confold -i /root/kcaptest/kcap.deb
 	section SERVICE systemctl is-active kcap.service
 	section STATUS1 kcapctl status
