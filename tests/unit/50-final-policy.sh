@@ -3,7 +3,7 @@
 #
 # Final-action policy table (final_policy(): config + kcap.panic + result ->
 # reboot/halt/poweroff/shell and delay). Builds 50-final-policy.c with gcc
-# against collector/final.c, early.c, conf.c and log.c.
+# against collector/final.c, early.c, conf.c, conf_host.c and log.c.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +19,7 @@ trap 'rm -rf "$work"' EXIT
 if ! "$cc" -std=gnu11 -O2 -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror \
 	-I"$top/collector" -o "$work/policy" "$here/50-final-policy.c" \
 	"$top/collector/final.c" "$top/collector/early.c" \
-	"$top/collector/conf.c" "$top/collector/log.c" 2>"$work/cc.log"; then
+	"$top/collector/conf.c" "$top/collector/conf_host.c" "$top/collector/log.c" 2>"$work/cc.log"; then
 	echo "FAIL: building the policy test:"
 	cat "$work/cc.log"
 	exit 1

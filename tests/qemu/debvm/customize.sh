@@ -48,6 +48,7 @@ done
 # Debian's kdump-tools for the anchor (tests/bench/vs-kdump-tools), as packages to install
 # in the VM: installed here its kernel hook fails (mkinitramfs MODULES=dep finds no root
 # device in a chroot), and the kcap tests want a system without it.
+rm -f "$root"/var/cache/apt/archives/*.deb	# what mmdebstrap installed: not wanted twice
 chroot "$root" apt-get -q -y --download-only --no-install-recommends install kdump-tools >/dev/null
 mkdir -p "$root/root/debs-kdump-tools"
 mv "$root"/var/cache/apt/archives/*.deb "$root/root/debs-kdump-tools/"

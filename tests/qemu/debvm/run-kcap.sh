@@ -20,7 +20,12 @@ case $1 in
 	cp /root/kcaptest/kcap.conf /etc/kcap.conf
 	if [ -f /root/kcaptest/fallback ]; then
 		# load through the kexec_load fallback: kexec-tools, and the admin's /etc/default/kcap
-		section KEXECTOOLS env DEBIAN_FRONTEND=noninteractive dpkg -i /root/debs-kdump-tools/kexec-tools_*.deb
+		# (kexec-tools with its dependencies, the Xen libraries among them; not kdump-tools)
+		mkdir -p /root/debs-kexec
+		for deb in /root/debs-kdump-tools/*.deb; do
+			case $deb in */kdump-tools_*) ;; *) cp "$deb" /root/debs-kexec/ ;; esac
+		done
+		section KEXECTOOLS env DEBIAN_FRONTEND=noninteractive dpkg -i /root/debs-kexec/*.deb
 		echo KCAP_LOAD_FALLBACK=always >/etc/default/kcap
 	fi
 	section INSTALL env DEBIAN_FRONTEND=noninteractive dpkg --force-confold -i /root/kcaptest/kcap.deb

@@ -17,6 +17,9 @@ case $1 in
 1)
 	section INSTALL env DEBIAN_FRONTEND=noninteractive dpkg -i /root/debs-kdump-tools/*.deb
 	sed -i 's/^USE_KDUMP=.*/USE_KDUMP=1/' /etc/default/kdump-tools
+	# its initrd for this kernel (the kernel hook's job at kernel installs)
+	[ -f "/var/lib/kdump/initrd.img-$(uname -r)" ] ||
+		section INITRD /etc/kernel/postinst.d/kdump-tools "$(uname -r)"
 	section LOAD kdump-config load
 	section STATUS1 kdump-config status
 	echo "KCAPTEST-IMGSIZE $(stat -c %s "/var/lib/kdump/initrd.img-$(uname -r)")"
