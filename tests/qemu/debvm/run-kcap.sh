@@ -21,6 +21,8 @@ case $1 in
 	if [ -f /root/kcaptest/fallback ]; then
 		# load through the kexec_load fallback: kexec-tools, and the admin's /etc/default/kcap
 		# (kexec-tools with its dependencies, the Xen libraries among them; not kdump-tools)
+		# the packages' triggers would rebuild /boot/initrd.img, minutes under TCG, for nothing
+		sed -i 's/^update_initramfs=.*/update_initramfs=no/' /etc/initramfs-tools/update-initramfs.conf
 		mkdir -p /root/debs-kexec
 		for deb in /root/debs-kdump-tools/*.deb; do
 			case $deb in */kdump-tools_*) ;; *) cp "$deb" /root/debs-kexec/ ;; esac
