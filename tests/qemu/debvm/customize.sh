@@ -45,11 +45,12 @@ for u in systemd-networkd-wait-online.service apt-daily.timer apt-daily-upgrade.
 	e2scrub_all.timer fstrim.timer serial-getty@ttyS0.service getty@tty1.service; do
 	ln -sf /dev/null "$root/etc/systemd/system/$u"
 done
-# Debian's kdump-tools for the anchor (tests/bench/vs-kdump-tools), as packages to install
+# Debian's kdump-tools and makedumpfile (only a Recommends of it) for the anchor
+# (tests/bench/vs-kdump-tools), as packages to install
 # in the VM: installed here its kernel hook fails (mkinitramfs MODULES=dep finds no root
 # device in a chroot), and the kcap tests want a system without it.
 rm -f "$root"/var/cache/apt/archives/*.deb	# what mmdebstrap installed: not wanted twice
-chroot "$root" apt-get -q -y --download-only --no-install-recommends install kdump-tools >/dev/null
+chroot "$root" apt-get -q -y --download-only --no-install-recommends install kdump-tools makedumpfile >/dev/null
 mkdir -p "$root/root/debs-kdump-tools"
 mv "$root"/var/cache/apt/archives/*.deb "$root/root/debs-kdump-tools/"
 ls "$root/root/debs-kdump-tools"
