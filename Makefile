@@ -80,6 +80,8 @@ KCAP_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknow
 $(call stamp,$(B)/.version,$(KCAP_VERSION))
 $(B)/obj/main.o: $(B)/.version
 $(B)/obj/main.o: KCAP_CFLAGS += -DKCAP_VERSION='"$(KCAP_VERSION)"'
+$(B)/obj/report.o: $(B)/.version
+$(B)/obj/report.o: KCAP_CFLAGS += -DKCAP_VERSION='"$(KCAP_VERSION)"'
 
 # kcap.debug keeps the symbols for gdb; kcap is what goes into the image.
 $(B)/kcap.debug: $(KCAP_OBJS) $(KCAP_LIBS)
@@ -186,9 +188,47 @@ kernel:
 size: all
 	@initramfs/size-report $(B) $(IMAGE)
 
+# --- install and package (scripts/kcapctl, scripts/systemd, scripts/kernel, scripts/deb) ----
+# make install DESTDIR=/stage PREFIX=/usr: kcap and kcapctl, what kcapctl needs to build an
+# image for the installed kernels (mkimage, gen_cpio, busybox, dbclient, the overlay), the
+# systemd units, the kernel hooks and /etc/kcap.conf. make deb: a .deb of that (dpkg-deb).
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= /lib/systemd/system
+KCAP_LIB     = $(PREFIX)/lib/kcap
+.PHONY: install deb
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(KCAP_LIB)/bin/host $(DESTDIR)$(KCAP_LIB)/initramfs \
+		$(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/share/doc/kcap
+	install -m 755 $(B)/kcap $(B)/busybox $(B)/dbclient $(B)/dropbearconvert $(DESTDIR)$(KCAP_LIB)/bin/
+	install -m 644 $(B)/busybox.links $(B)/inputs.txt $(DESTDIR)$(KCAP_LIB)/bin/
+	install -m 755 -s $(GEN_CPIO) $(DESTDIR)$(KCAP_LIB)/bin/host/
+	install -m 755 initramfs/mkimage $(DESTDIR)$(KCAP_LIB)/initramfs/
+	install -m 644 initramfs/modules.list $(DESTDIR)$(KCAP_LIB)/initramfs/
+	rm -rf $(DESTDIR)$(KCAP_LIB)/rootfs-overlay
+	cp -R --no-preserve=ownership rootfs-overlay $(DESTDIR)$(KCAP_LIB)/rootfs-overlay
+	ln -sfn ../lib/kcap/bin/kcap $(DESTDIR)$(PREFIX)/sbin/kcap
+	sed 's|^KCAP_LIBDIR=.*|KCAP_LIBDIR=$${KCAP_LIBDIR:-$(KCAP_LIB)}|' scripts/kcapctl >$(DESTDIR)$(PREFIX)/sbin/kcapctl
+	chmod 755 $(DESTDIR)$(PREFIX)/sbin/kcapctl
+	for u in kcap.service kcap-savecore.service; do \
+		sed 's|/usr/sbin/|$(PREFIX)/sbin/|' scripts/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	install -m 755 scripts/kernel/postinst.d-kcap $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/kcap
+	install -m 755 scripts/kernel/postrm.d-kcap $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/kcap
+	install -m 644 scripts/default-kcap $(DESTDIR)$(SYSCONFDIR)/default/kcap
+	install -m 644 $(KCAP_CONF) $(DESTDIR)$(SYSCONFDIR)/kcap.conf
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/kcap/
+
+deb: all
+	rm -rf $(B)/deb/root
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(B)/deb/root PREFIX=/usr >/dev/null
+	scripts/deb/build-deb $(B)/deb/root $(B)/deb
+
 # clean keeps what was downloaded (build/src/dl, build/kernel); distclean removes all of build/.
 clean:
-	rm -rf $(B)/obj $(B)/pkg $(B)/sysroot $(B)/host $(UAPI) $(B)/image \
+	rm -rf $(B)/obj $(B)/pkg $(B)/sysroot $(B)/host $(UAPI) $(B)/image $(B)/deb \
 		$(B)/kcap $(B)/kcap.debug $(B)/kcap.img $(B)/busybox $(B)/busybox.links \
 		$(B)/dbclient $(B)/dropbearconvert $(B)/.image-args $(B)/inputs.txt
 	find $(B)/src -mindepth 1 -maxdepth 1 ! -name dl -exec rm -rf {} + 2>/dev/null || true

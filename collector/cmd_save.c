@@ -13,6 +13,7 @@
 #include "capture.h"
 #include "cmd.h"
 #include "log.h"
+#include "report.h"
 #include "save.h"
 
 static void save_usage(void)
@@ -131,6 +132,7 @@ int cmd_save(int argc, char **argv)
 			ret = save_to_sink(&cap, &s, &lc);
 		if (s.dirfd >= 0) {
 			/* no kexec-dmesg.log: this is not a capture kernel */
+			report_write(s.dirfd, argv[optind + 1]);
 			printf("%s\n", s.dir);
 			close(s.dirfd);
 		}

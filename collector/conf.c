@@ -771,6 +771,17 @@ static int set_unsupported(struct pctx *p, const struct directive *d, char *val)
 	return bad(p, "'%s' %s", d->name, d->why);
 }
 
+/* ---- host side (conf_host.c): kcapctl applies them, the capture kernel ignores them ---- */
+
+static int set_host(struct pctx *p, const struct directive *d, char *val)
+{
+	char err[CONF_MSG_MAX];
+
+	if (conf_host_set(&p->c->host, (enum conf_host_key)d->arg, val, err, sizeof(err)))
+		return bad(p, "%s", err);
+	return 0;
+}
+
 #define NOT_EXT4	"dump target not supported by kcap (ext4 only; raw, nfs and ssh also work)"
 #define DEPRECATED	"is a deprecated kdump.conf directive (kdumpctl refuses it too): "
 
@@ -790,6 +801,16 @@ static const struct directive directives[] = {
 	{ "extra_modules", set_modules, SLOT_NONE, 0, NULL },
 	{ "capture_timeout", set_timeout, SLOT_CAPTURE_TIMEOUT, 0, NULL },
 	{ "device_timeout", set_timeout, SLOT_DEVICE_TIMEOUT, 0, NULL },
+
+	/* host side: panic triggers (sysctl) and retention, see conf_host.h */
+	{ "sysrq", set_host, SLOT_NONE, HOST_SYSRQ, NULL },
+	{ "panic_on_oops", set_host, SLOT_NONE, HOST_PANIC_ON_OOPS, NULL },
+	{ "unknown_nmi_panic", set_host, SLOT_NONE, HOST_UNKNOWN_NMI_PANIC, NULL },
+	{ "panic_on_unrecovered_nmi", set_host, SLOT_NONE, HOST_PANIC_ON_UNRECOVERED_NMI, NULL },
+	{ "softlockup_panic", set_host, SLOT_NONE, HOST_SOFTLOCKUP_PANIC, NULL },
+	{ "hung_task_panic", set_host, SLOT_NONE, HOST_HUNG_TASK_PANIC, NULL },
+	{ "panic_on_oom", set_host, SLOT_NONE, HOST_PANIC_ON_OOM, NULL },
+	{ "keep_old_dumps", set_host, SLOT_NONE, HOST_KEEP_OLD_DUMPS, NULL },
 
 	{ "xfs", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "btrfs", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
@@ -905,6 +926,7 @@ void conf_init(struct kcap_conf *c)
 	c->final_action = ACT_UNSET;
 	c->capture_timeout = DEFAULT_CAPTURE_TIMEOUT;
 	c->device_timeout = DEFAULT_DEVICE_TIMEOUT;
+	conf_host_init(&c->host);
 }
 
 static void ctx_init(struct pctx *p, struct kcap_conf *c, const char *file,
@@ -1238,6 +1260,7 @@ int conf_format(const struct kcap_conf *c, char *buf, size_t len)
 		out(&o, "extra_modules %s\n", c->extra_modules);
 	out(&o, "capture_timeout %d\n", c->capture_timeout);
 	out(&o, "device_timeout %d\n", c->device_timeout);
+	o.pos += conf_host_format(&c->host, buf + o.pos, o.pos < len ? len - o.pos : 0);
 	if (c->panic_set)
 		out(&o, "# kcap.panic=%d from the kernel command line\n",
 		    c->panic);

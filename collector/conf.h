@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "conf_host.h"
 #include "dump_read.h"
 
 #define CONF_MAX_TARGETS	8
@@ -67,6 +68,8 @@ struct kcap_conf {
 	/* from the capture command line only: the crashed kernel's kernel.panic */
 	int panic;			/* seconds; valid only when panic_set */
 	int panic_set;
+
+	struct conf_host host;		/* kcapctl's directives (conf_host.c) */
 };
 
 /* Messages from the parser: file:line: reason. Called for every problem. */

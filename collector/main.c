@@ -82,6 +82,9 @@ static const struct kcap_cmd {
 	{ "info", cmd_info, "describe a dump file" },
 	{ "convert", cmd_convert, "convert a dump (flattened, ELF, kdump-compressed)" },
 	{ "check-config", cmd_check_config, "check /etc/kcap.conf syntax and print it normalised" },
+	{ "report", cmd_report, "print (or --write) the report.json of dump directories" },
+	{ "host-config", cmd_host_config, "the host side of kcap.conf for kcapctl (sysctl triggers, retention)" },
+	{ "kexec-load", cmd_kexec_load, "load (or --unload) a crash kernel with kexec_file_load" },
 };
 #define NR_KCAP_CMDS	(sizeof(kcap_cmds) / sizeof(kcap_cmds[0]))
 

@@ -28,6 +28,7 @@
 #include "fmt_raw.h"
 #include "log.h"
 #include "progress.h"
+#include "report.h"
 #include "save.h"
 
 #define MB		(1024ULL * 1024)
@@ -113,6 +114,7 @@ int save_open(struct capture *cap, const char *path, const struct kcap_conf *c)
 		 cap->dump.nr_cpus);
 
 	save_opts(c, &cap->opts);
+	report_begin(cap);
 	return 0;
 }
 
@@ -219,6 +221,7 @@ static int save_write_dump(struct capture *cap, const struct log_ctx *lc, int fd
 	if (ret == 0 && fsync(fd) < 0)
 		ret = -errno;
 	ms = progress_elapsed_ms(&pr);
+	report_dump(ret, st, ms);
 	if (ret < 0) {
 		log_errno(ret, "%s: vmcore failed after %ld.%01ld s, %llu MB written to %s",
 			  tag, ms / 1000, ms % 1000 / 100,
@@ -582,6 +585,7 @@ void save_finish(struct sink *s, const struct log_ctx *lc)
 {
 	if (s->dirfd >= 0) {
 		save_kexec_dmesg(s->dirfd, lc->tag);	/* also after a failure */
+		report_write(s->dirfd, s->dev[0] ? s->dev : s->path);
 		close(s->dirfd);
 		s->dirfd = -1;
 	}

@@ -32,6 +32,7 @@ struct sink {
 	enum sink_kind kind;
 	char path[PATH_MAX];	/* DIR: where dump directories go; RAW: the device */
 	char mnt[32];		/* what the target mounted for it ("" when nothing) */
+	char dev[PATH_MAX];	/* the device the target found, for the report ("" if none) */
 	/* save.c's from here on */
 	char dir[PATH_MAX];	/* DIR: the dump directory, once made */
 	int dirfd;		/* DIR: the dump directory, -1 when there is none */

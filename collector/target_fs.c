@@ -38,6 +38,7 @@ int target_fs_prepare(const struct kcap_conf *c, const struct conf_target *t, in
 	if (dups)
 		log_warnx("%s: %s matches %d more device(s): using %s", tag, what, dups, dev);
 	log_info("%s: %s -> %s", tag, what, dev);
+	snprintf(s->dev, sizeof(s->dev), "%s", dev);
 
 	snprintf(s->mnt, sizeof(s->mnt), "/mnt/target%d", n);
 	ret = dumpdir_mkpath(s->mnt, 0755);

@@ -179,7 +179,7 @@ cap_check_text() {
 }
 
 # cap_check_dump IMG PART DIR PANIC_RE BT_RE: a complete dump directory on an ext4 partition:
-# vmcore, vmcore-dmesg.txt and kexec-dmesg.log and nothing else, directory 0700, files 0600;
+# vmcore, vmcore-dmesg.txt, kexec-dmesg.log and report.json and nothing else, directory 0700, files 0600;
 # the file system was unmounted cleanly; the text is complete; the vmcore passes lib.sh's
 # verify_dump. Copies land in $T/out.
 # Errors are collected (check_err); cap_done reports them.
@@ -190,8 +190,8 @@ cap_check_dump() {
 	entries=$(cap_ls "$img" "$part" "$dir")
 	names=$(awk '{ print $1 }' <<<"$entries" | sort | tr '\n' ' ')
 	note "dump directory $dir: $names"
-	[ "$names" = "kexec-dmesg.log vmcore vmcore-dmesg.txt " ] ||
-		check_err "expected $dir to hold 'kexec-dmesg.log vmcore vmcore-dmesg.txt ', got '$names'"
+	[ "$names" = "kexec-dmesg.log report.json vmcore vmcore-dmesg.txt " ] ||
+		check_err "expected $dir to hold 'kexec-dmesg.log report.json vmcore vmcore-dmesg.txt ', got '$names'"
 	got=$(awk '$2 != "f" || $3 != 600 { print $1 ": " $2 " " $3 }' <<<"$entries" | tr '\n' ' ')
 	[ -z "$got" ] || check_err "expected regular files with mode 600 in $dir, got: $got"
 	cap_check_clean "$img" "$part"
