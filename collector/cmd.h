@@ -13,8 +13,8 @@ int cmd_dmesg(int argc, char **argv);		/* cmd_dmesg.c */
 int cmd_info(int argc, char **argv);		/* cmd_info.c */
 int cmd_convert(int argc, char **argv);		/* cmd_convert.c */
 int cmd_check_config(int argc, char **argv);	/* cmd_check_config.c */
-int cmd_report(int argc, char **argv);		/* report.c */
-int cmd_host_config(int argc, char **argv);	/* conf_host.c */
+int cmd_report(int argc, char **argv);		/* cmd_report.c */
+int cmd_host_config(int argc, char **argv);	/* cmd_host_config.c */
 int cmd_kexec_load(int argc, char **argv);	/* cmd_kexec.c */
 
 #endif

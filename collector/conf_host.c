@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "conf.h"
 #include "conf_host.h"
 
 static const struct {
@@ -76,48 +74,7 @@ size_t conf_host_format(const struct conf_host *h, char *buf, size_t len)
 	return pos;
 }
 
-static void host_report(void *arg, const char *file, int line, const char *msg)
+const char *conf_host_sysctl(enum conf_host_key k)
 {
-	int *errors = arg;
-
-	if (!strncmp(msg, "error", 5))
-		(*errors)++;
-	fprintf(stderr, "%s:%d: %s\n", file, line, msg);
-}
-
-/*
- * kcap host-config FILE: what kcapctl applies, checked strictly, one
- * instruction a line in a shell-friendly form:
- *   sysctl kernel.panic_on_oops 1
- *   keep_old_dumps 3
- *   path /var/crash
- *   target ext4 UUID=...
- */
-int cmd_host_config(int argc, char **argv)
-{
-	static struct kcap_conf c;
-	int i, errors = 0, ret;
-
-	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: kcap host-config FILE\n");
-		return 2;
-	}
-	conf_init(&c);
-	ret = conf_parse_file(&c, argv[1], 1, host_report, &errors);
-	if (ret == -EINVAL || errors)
-		return 1;
-	if (ret < 0) {
-		fprintf(stderr, "kcap host-config: %s: %s\n", argv[1], strerror(-ret));
-		return 1;
-	}
-	for (i = 0; i < HOST_NR_KEYS; i++) {
-		if (keys[i].sysctl && c.host.val[i] >= 0)
-			printf("sysctl %s %d\n", keys[i].sysctl, c.host.val[i]);
-	}
-	printf("keep_old_dumps %d\n", c.host.val[HOST_KEEP_OLD_DUMPS] < 0 ? 0 :
-	       c.host.val[HOST_KEEP_OLD_DUMPS]);
-	printf("path %s\n", c.path);
-	for (i = 0; i < c.nr_targets; i++)
-		printf("target %s %s\n", conf_target_kind_name(c.targets[i].kind), c.targets[i].spec);
-	return 0;
+	return (unsigned int)k < HOST_NR_KEYS ? keys[k].sysctl : NULL;
 }

@@ -42,5 +42,7 @@ int conf_host_set(struct conf_host *h, enum conf_host_key k, const char *val, ch
 		  size_t errlen);
 /* The directives that differ from the defaults, one a line; bytes written. */
 size_t conf_host_format(const struct conf_host *h, char *buf, size_t len);
+/* The sysctl a key sets ("kernel.sysrq"), NULL for keep_old_dumps. */
+const char *conf_host_sysctl(enum conf_host_key k);
 
 #endif

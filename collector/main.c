@@ -6,18 +6,22 @@
  *   early setup      mounts, fds 0-2, signals, logging       early.c, log.c
  *   not a capture kernel (no /proc/vmcore)? power off        here
  *   configuration    /etc/kcap.conf + kcap.* command line    capture.c, conf.c
+ *                    (host-only directives: conf_host.c)
  *   capture          in a supervised worker process          worker.c, capture.c
  *     targets        each finds its place, hands back a sink target_fs.c, target_raw.c
  *     saving         dmesg, space, dump, complete, kexec log save.c (sink.h)
+ *                    report.json next to the dump            report.c
  *     the dump       read: dump_open.c, dump_read*.c, vmcoreinfo.c, dmesg.c
  *                    pages kept: filter.c; write: dump_write_plan.c, dump_write*.c
  *                    on-disk formats: fmt_raw.[ch], fmt_kdump.h, fmt_flat.h, fmt_elf.h
+ *                    sizes and offsets from a dump: checked.h
  *   final action     reboot / halt / power off / shell       final.c
  * PID 1 never returns from main() and never exits.
  *
  * Anywhere else it is a command-line tool: kcap <command> [args], one
  * file each: cmd_save.c, cmd_savecore.c, cmd_dmesg.c, cmd_info.c,
- * cmd_convert.c, cmd_check_config.c (the table below).
+ * cmd_convert.c, cmd_check_config.c, cmd_report.c, cmd_host_config.c,
+ * cmd_kexec.c (the table below).
  *
  * Arrows point down: commands and the worker drive save.c and the targets;
  * targets know nothing of save.c; readers and writers never call up.

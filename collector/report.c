@@ -19,20 +19,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "cmd.h"
+#include "dump_read.h"
+#include "dump_write.h"
 #include "dumpdir.h"
 #include "log.h"
 #include "report.h"
-#include "save.h"
 
 #ifndef KCAP_VERSION
 #define KCAP_VERSION	"unknown"
 #endif
 
-#define REPORT_NAME	"report.json"
 #define REPORT_TMP	"report.json.incomplete"
-#define REPORT_MAX	8192		/* a report is about 1 KiB */
 #define DMESG_TAIL	(256 * 1024)	/* the panic is at the end of the log */
 
 static struct {
@@ -76,21 +73,27 @@ static double uptime_s(void)
 /* The capture runs in PID 1's worker (worker.c), a child of PID 1. */
 static int in_capture_kernel(void)
 {
-	return (getpid() == 1 || getppid() == 1) && access(CAPTURE_VMCORE, F_OK) == 0;
+	return (getpid() == 1 || getppid() == 1) && access("/proc/vmcore", F_OK) == 0;
 }
 
-void report_begin(const struct capture *cap)
+void report_reset(void)
+{
+	memset(&rs, 0, sizeof(rs));
+}
+
+void report_begin(const struct dump_ident *id, const char *format, int level,
+		  uint64_t mem_bytes)
 {
 	memset(&rs, 0, sizeof(rs));
 	rs.begun = 1;
 	rs.t0 = now_s();
 	rs.up0 = in_capture_kernel() ? uptime_s() : -1;
-	snprintf(rs.release, sizeof(rs.release), "%s", cap->id.release);
-	snprintf(rs.host, sizeof(rs.host), "%s", cap->id.nodename);
-	rs.crash_time = cap->id.crash_time;
-	save_format_name(&cap->opts, rs.format, sizeof(rs.format));
-	rs.level = cap->opts.dump_level;
-	rs.mem_bytes = cap->mem_bytes;
+	snprintf(rs.release, sizeof(rs.release), "%s", id->release);
+	snprintf(rs.host, sizeof(rs.host), "%s", id->nodename);
+	rs.crash_time = id->crash_time;
+	snprintf(rs.format, sizeof(rs.format), "%s", format);
+	rs.level = level;
+	rs.mem_bytes = mem_bytes;
 }
 
 void report_dump(int ret, const struct dumpfile_stats *st, long ms)
@@ -281,7 +284,7 @@ static long long file_size(int dirfd, const char *name)
 	return fstatat(dirfd, name, &st, 0) == 0 ? (long long)st.st_size : -1;
 }
 
-static const char *dir_status(int dirfd)
+const char *report_dir_status(int dirfd)
 {
 	if (file_size(dirfd, "vmcore") >= 0 || file_size(dirfd, "vmcore.flat") >= 0)
 		return "complete";
@@ -324,8 +327,8 @@ static void report_common(struct jbuf *j, int dirfd, const char *status)
 	jstr(j, "host", rs.host);
 	if (rs.crash_time > 0) {
 		t = (time_t)rs.crash_time;
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (gmtime_r(&t, &tm))	/* else past year 2^31: "" */
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	}
 	jstr(j, "crash_time", when);
 	jstr(j, "panic", pi.line);
@@ -349,7 +352,7 @@ void report_write(int dirfd, const char *target)
 
 	if (!rs.begun || dirfd < 0)
 		return;
-	status = dir_status(dirfd);
+	status = report_dir_status(dirfd);
 	t1 = now_s();
 	report_common(&j, dirfd, status);
 	jnum(&j, "dump_level_used", rs.dumped ? rs.level_used : -1);
@@ -374,172 +377,15 @@ void report_write(int dirfd, const char *target)
 		log_info("report.json: %s, %zu bytes", status, j.pos);
 }
 
-/* ---- kcap report ---- */
-
-/* A value of our own format: the rest of the line after "key": , without a
- * trailing comma, quotes removed (escapes kept as written). */
-static int report_get(const char *json, const char *key, char *out, size_t len)
-{
-	char pat[64];
-	const char *s, *e;
-	size_t n;
-
-	snprintf(pat, sizeof(pat), "\n  \"%s\": ", key);
-	s = strstr(json, pat);
-	if (!s)
-		return -ENOENT;
-	s += strlen(pat);
-	e = strchr(s, '\n');
-	n = e ? (size_t)(e - s) : strlen(s);
-	if (n && s[n - 1] == ',')
-		n--;
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-		s++;
-		n -= 2;
-	}
-	if (n >= len)
-		n = len - 1;
-	memcpy(out, s, n);
-	out[n] = '\0';
-	return strcmp(out, "null") ? 0 : -ENOENT;
-}
-
-static int read_report(const char *dir, char *buf, size_t len)
-{
-	char path[PATH_MAX];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, REPORT_NAME);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
-/* One line per dump: what kcapctl status shows. */
-static void print_summary(const char *dir, const char *json)
-{
-	char v[8][256];
-	static const char *const keys[] = {
-		"status", "crash_time", "kernel_release", "panic", "task", "vmcore_bytes",
-		"format", "t_since_boot_s",
-	};
-	size_t i;
-
-	for (i = 0; i < 8; i++)
-		if (report_get(json, keys[i], v[i], sizeof(v[i])))
-			snprintf(v[i], sizeof(v[i]), "?");
-	printf("%s: %s, crashed %s, kernel %s, panic \"%s\" (task %s), vmcore %s bytes %s",
-	       dir, v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
-	if (strcmp(v[7], "?"))
-		printf(", saved %s s after the capture kernel started", v[7]);
-	printf("\n");
-}
-
-/* kcap report --write DIR: for a dump that got into DIR without the capture
- * kernel's report (kcap savecore from a raw target). */
-static int report_for_dir(const char *dir)
+/* kcap report --write: a report for a dump that got into dirfd without the
+ * capture kernel's (kcap savecore from a raw target). */
+int report_write_as(int dirfd, const char *written_by)
 {
 	static struct jbuf j;
-	struct capture cap;
-	struct kcap_conf conf;
-	const char *status, *dump;
-	char path[PATH_MAX];
-	int dirfd, ret;
 
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		log_warn("%s", dir);
-		return 1;
-	}
-	if (file_size(dirfd, REPORT_NAME) >= 0) {
-		close(dirfd);
-		return 0;
-	}
-	status = dir_status(dirfd);
-	dump = !strcmp(status, "complete") ? "vmcore" : "vmcore-incomplete";
-	snprintf(path, sizeof(path), "%s/%s", dir, dump);
-	conf_init(&conf);
-	memset(&rs, 0, sizeof(rs));
-	if (file_size(dirfd, dump) >= 0 && save_open(&cap, path, &conf) == 0) {
-		/* save_open called report_begin: the crashed kernel is known;
-		 * the format is what the file is, not what a config asked */
-		snprintf(rs.format, sizeof(rs.format), "%s", dump_format_name(cap.dump.format));
-		rs.level = -1;
-		save_close(&cap);
-	}
-	report_common(&j, dirfd, status);
-	jstr(&j, "written_by", "kcap report --write");
+	report_common(&j, dirfd, report_dir_status(dirfd));
+	jstr(&j, "written_by", written_by);
 	jstr(&j, "kcap_version", KCAP_VERSION);
 	jraw(&j, "\n}\n");
-	ret = report_commit(dirfd, &j);
-	close(dirfd);
-	if (ret < 0) {
-		log_errno(ret, "%s/%s", dir, REPORT_NAME);
-		return 1;
-	}
-	return 0;
-}
-
-static int report_usage(void)
-{
-	fprintf(stderr,
-		"usage: kcap report [--json] DIR...    the dumps' report.json (a summary line each, or the JSON)\n"
-		"       kcap report --write DIR...     write report.json for a dump that has none (from kcap savecore)\n");
-	return 2;
-}
-
-int cmd_report(int argc, char **argv)
-{
-	static char json[REPORT_MAX];
-	int i, ret, json_out = 0, write_mode = 0, nr = 0, status = 0;
-
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json_out = 1;
-		else if (!strcmp(argv[i], "--write"))
-			write_mode = 1;
-		else if (!strcmp(argv[i], "--"))
-			break;
-		else
-			return report_usage();
-	}
-	if (i < argc && !strcmp(argv[i], "--"))
-		i++;
-	if (i >= argc)
-		return report_usage();
-	if (json_out)
-		printf("[");
-	for (; i < argc; i++) {
-		if (write_mode) {
-			status |= report_for_dir(argv[i]);
-			continue;
-		}
-		ret = read_report(argv[i], json, sizeof(json));
-		if (ret < 0) {
-			fprintf(stderr, "kcap report: %s/%s: %s\n", argv[i], REPORT_NAME,
-				strerror(-ret));
-			status = 1;
-			continue;
-		}
-		if (json_out) {
-			size_t n = strlen(json);
-
-			while (n && json[n - 1] == '\n')
-				json[--n] = '\0';
-			printf("%s\n%s", nr ? "," : "", json);
-		} else {
-			print_summary(argv[i], json);
-		}
-		nr++;
-	}
-	if (json_out)
-		printf("%s]\n", nr ? "\n" : "");
-	return status;
+	return report_commit(dirfd, &j);
 }

@@ -21,15 +21,26 @@
  */
 #include <stdint.h>
 
-struct capture;
+struct dump_ident;
 struct dumpfile_stats;
 
-/* capture_open(): the crashed kernel, the format, the start time. */
-void report_begin(const struct capture *cap);
+#define REPORT_NAME	"report.json"
+#define REPORT_MAX	8192		/* a report is about 1 KiB */
+
+/* save_open(): the crashed kernel, the format asked for, the start time. */
+void report_begin(const struct dump_ident *id, const char *format, int level,
+		  uint64_t mem_bytes);
+/* Forget what report_begin() and report_dump() recorded. */
+void report_reset(void);
 /* capture_write_dump(): the result of the vmcore write, how long it took. */
 void report_dump(int ret, const struct dumpfile_stats *st, long ms);
 /* After the dump directory is done: writes dirfd/report.json (status from
  * the files present). target names where it went ("/dev/vda1"). */
 void report_write(int dirfd, const char *target);
+/* A report for a dump that got into dirfd another way (kcap savecore):
+ * what report_begin() recorded, if anything. 0 or -errno. */
+int report_write_as(int dirfd, const char *written_by);
+/* "complete", "incomplete" or "failed", from the files in dirfd. */
+const char *report_dir_status(int dirfd);
 
 #endif

@@ -114,7 +114,12 @@ int save_open(struct capture *cap, const char *path, const struct kcap_conf *c)
 		 cap->dump.nr_cpus);
 
 	save_opts(c, &cap->opts);
-	report_begin(cap);
+	{
+		char fmt[64];
+
+		report_begin(&cap->id, save_format_name(&cap->opts, fmt, sizeof(fmt)),
+			     cap->opts.dump_level, cap->mem_bytes);
+	}
 	return 0;
 }
 
