@@ -14,4 +14,8 @@
 int io_pread_all(int fd, void *buf, size_t len, uint64_t off);
 int io_pwrite_all(int fd, const void *buf, size_t len, uint64_t off, size_t *done);
 
+/* A small file (/proc, /sys) into buf, NUL-terminated: bytes read, or -1
+ * when it cannot be opened, read or is empty. */
+long io_read_small(const char *path, char *buf, size_t len);
+
 #endif

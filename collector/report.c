@@ -22,6 +22,7 @@
 #include "dump_read.h"
 #include "dump_write.h"
 #include "dumpdir.h"
+#include "io.h"
 #include "log.h"
 #include "report.h"
 
@@ -57,16 +58,9 @@ static double now_s(void)
 static double uptime_s(void)
 {
 	char buf[64];
-	ssize_t n;
-	int fd = open("/proc/uptime", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (io_read_small("/proc/uptime", buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	return strtod(buf, NULL);
 }
 
