@@ -77,7 +77,7 @@ static uint64_t save_mem_bytes(const struct dump *d)
 
 int save_open(struct capture *cap, const char *path, const struct kcap_conf *c)
 {
-	char when[40] = "unknown";
+	char when[40] = "unknown", fmt[64];
 	const char *rel;
 	struct tm tm;
 	time_t t;
@@ -114,12 +114,8 @@ int save_open(struct capture *cap, const char *path, const struct kcap_conf *c)
 		 cap->dump.nr_cpus);
 
 	save_opts(c, &cap->opts);
-	{
-		char fmt[64];
-
-		report_begin(&cap->id, save_format_name(&cap->opts, fmt, sizeof(fmt)),
-			     cap->opts.dump_level, cap->mem_bytes);
-	}
+	report_begin(&cap->id, save_format_name(&cap->opts, fmt, sizeof(fmt)),
+		     cap->opts.dump_level, cap->mem_bytes);
 	return 0;
 }
 
