@@ -30,6 +30,15 @@ QEMU_TIMEOUT=${KCAP_QEMU_TIMEOUT:-240}
 QEMU_MEM=512
 QEMU_DISKS=()
 QEMU_NMI_ON=""
+# For scenarios that need more than virtio disks and no network:
+#   QEMU_NIC     replaces "-nic none" (e.g. (-nic user,model=virtio-net-pci,restrict=on,...))
+#   QEMU_EXTRA   more QEMU arguments (SCSI paths, -device ...), appended last
+#   QEMU_HOOK    a function run_qemu calls every 0.2 s while QEMU runs, as
+#                HOOK LOG MONITOR_IN: it may write monitor commands into MONITOR_IN
+#                (echo CMD 1<>"$2"), or act on the host (kill a server mid-dump)
+QEMU_NIC=(-nic none)
+QEMU_EXTRA=()
+QEMU_HOOK=""
 # The capture kernel command line every scenario starts from (kcap.panic= is added by the
 # production /init from its kernel.panic, as kcapctl does).
 CAPTURE_CMDLINE="console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=10"
@@ -308,13 +317,14 @@ crashed() {
 
 # run_qemu LOG KERNEL INITRD APPEND
 # Boots under a hard timeout with the serial console in LOG, QEMU_DISKS as virtio disks and a
-# monitor on a pipe (for the NMI button: when QEMU_NMI_ON appears in LOG, "nmi" is sent).
+# monitor on a pipe (for the NMI button: when QEMU_NMI_ON appears in LOG, "nmi" is sent),
+# QEMU_NIC, QEMU_EXTRA and QEMU_HOOK (see the top of this file).
 # Sets QEMU_END (poweroff|reboot|exit|timeout), QEMU_SECS (wall time), CAPTURE_SECS (from the
 # crash (see crashed) to QEMU's exit, empty if none was seen; polled every 0.2 s).
 # Returns 0 when the guest ended on its own, 1 on a timeout or a QEMU error.
 run_qemu() {
 	local log=$1 kernel=$2 initrd=$3 append=$4 d mon pid catpid rc t0 tp="" nmi_sent=0
-	local args=(-accel tcg -machine q35 -m "$QEMU_MEM" -smp 2 -nographic -no-reboot -nic none
+	local args=(-accel tcg -machine q35 -m "$QEMU_MEM" -smp 2 -nographic -no-reboot "${QEMU_NIC[@]}"
 		-kernel "$kernel" -initrd "$initrd" -append "$append")
 	mon=$T/monitor
 	rm -f "$mon.in" "$mon.out" "$log"
@@ -323,6 +333,7 @@ run_qemu() {
 	for d in "${QEMU_DISKS[@]}"; do
 		args+=(-drive "file=$d,format=raw,if=virtio")
 	done
+	args+=("${QEMU_EXTRA[@]}")
 	printf '%q ' qemu-system-x86_64 "${args[@]}" >"$T/qemu.cmd"
 	echo >>"$T/qemu.cmd"
 	t0=$(date +%s.%N)
@@ -340,6 +351,7 @@ run_qemu() {
 			echo nmi 1<>"$mon.in"
 			nmi_sent=1
 		fi
+		[ -z "$QEMU_HOOK" ] || "$QEMU_HOOK" "$log" "$mon.in"
 		sleep 0.2
 	done
 	rc=0
