@@ -4,6 +4,13 @@
  * udev, so no /dev/disk/by-*: we list /sys/class/block, take the node
  * devtmpfs made for each name, and read the ext2/3/4 superblock with
  * libext2fs (superblock only: that is all we link in).
+ *
+ * Multipath (mpath.c): before each look, paths that share a WWID are joined
+ * into a multipath device; from then on the paths and their partitions are
+ * never candidates (the same UUID seen on two paths of one LUN is one
+ * device, and mounting one path of it would bypass the failover), the
+ * multipath device and its partition maps are, under their /dev/mapper
+ * names.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +26,9 @@
 #include <ext2fs/ext2fs.h>
 
 #include "blkdev.h"
+#include "io.h"
+#include "log.h"
+#include "mpath.h"
 
 enum blkdev_by { BY_PATH, BY_LABEL, BY_UUID };
 
@@ -49,11 +59,23 @@ int blkdev_probe_ext(const char *path, char *label, size_t label_len,
 	return 0;
 }
 
-/* "sda1" -> "/dev/sda1"; sysfs writes '/' in names as '!' (cciss!c0d0). */
+/*
+ * "sda1" -> "/dev/sda1"; sysfs writes '/' in names as '!' (cciss!c0d0).
+ * A device-mapper device by its /dev/mapper name (what the logs and the
+ * user call it), when that node is there.
+ */
 static void blkdev_node(const char *name, char *dev, size_t len)
 {
+	char path[300], dm[160];
 	char *p;
 
+	snprintf(path, sizeof(path), "/sys/class/block/%s/dm/name", name);
+	if (!strncmp(name, "dm-", 3) && io_read_small(path, dm, sizeof(dm)) > 0) {
+		dm[strcspn(dm, "\n")] = '\0';
+		snprintf(dev, len, "/dev/mapper/%s", dm);
+		if (access(dev, F_OK) == 0)
+			return;
+	}
 	snprintf(dev, len, "/dev/%s", name);
 	for (p = dev + 5; *p; p++)
 		if (*p == '!')
@@ -84,8 +106,11 @@ static int blkdev_visible(const struct dirent *de)
 	return de->d_name[0] != '.';
 }
 
-/* One pass over /sys/class/block. Returns the number of matches. */
-static int blkdev_scan(enum blkdev_by by, const char *want, char *dev, size_t len)
+/*
+ * One pass over /sys/class/block. Returns the number of matches; a path of
+ * a multipath LUN is no match (logged on the pass with log set).
+ */
+static int blkdev_scan(enum blkdev_by by, const char *want, char *dev, size_t len, int log)
 {
 	char node[300], label[64], uuid[64];
 	struct dirent **list;
@@ -102,6 +127,12 @@ static int blkdev_scan(enum blkdev_by by, const char *want, char *dev, size_t le
 			continue;
 		if (by == BY_LABEL ? strcmp(label, want) : strcasecmp(uuid, want))
 			continue;
+		if (mpath_is_path(list[i]->d_name)) {
+			if (log)
+				log_info("blkdev: %s has %s=%s but is a path of a multipath LUN: never used directly (the multipath device is)",
+					  node, by == BY_LABEL ? "LABEL" : "UUID", want);
+			continue;
+		}
 		if (!found++)
 			snprintf(dev, len, "%s", node);
 	}
@@ -124,7 +155,7 @@ int blkdev_find(const char *spec, int timeout_s, char *dev, size_t len, int *dup
 	struct timespec start, now;
 	enum blkdev_by by;
 	const char *want;
-	int n;
+	int n, redir, pass;
 
 	*dups = 0;
 	if (!strncmp(spec, "LABEL=", 6)) {
@@ -149,13 +180,23 @@ int blkdev_find(const char *spec, int timeout_s, char *dev, size_t len, int *dup
 		return -EINVAL;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
+	for (pass = 0;; pass++) {
+		/* paths that share a WWID: joined first, whatever the target (mpath.h) */
+		mpath_assemble();
 		if (by == BY_PATH) {
-			if (blkdev_is_blk(want)) {
+			/* udev's names for multipath devices, a path named as itself */
+			n = mpath_resolve(want, dev, len, &redir);
+			if (n == 0) {
+				if (redir)
+					log_warnx("blkdev: %s is a path of a multipath LUN: using %s instead",
+						  want, dev);
+				return 0;
+			}
+			if (n == -EINVAL && blkdev_is_blk(want)) {
 				snprintf(dev, len, "%s", want);
 				return 0;
 			}
-		} else if ((n = blkdev_scan(by, want, dev, len)) > 0) {
+		} else if ((n = blkdev_scan(by, want, dev, len, pass == 0)) > 0) {
 			*dups = n - 1;
 			return 0;
 		}

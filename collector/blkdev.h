@@ -8,7 +8,9 @@
  * Block device discovery without udev: devtmpfs makes the nodes, sysfs
  * lists them, LABEL= and UUID= come from each device's ext2/3/4 superblock.
  *
- * spec: /dev/X, LABEL=x, UUID=x, /dev/disk/by-label/x, /dev/disk/by-uuid/x.
+ * spec: /dev/X, LABEL=x, UUID=x, /dev/disk/by-label/x, /dev/disk/by-uuid/x,
+ * and the multipath names of mpath.h (/dev/disk/by-id/dm-uuid-mpath-WWID, ...).
+ * Paths of a multipath LUN are never returned: its multipath device is.
  * Polls every BLKDEV_POLL_MS until the device is there or timeout_s is
  * over. Returns 0 with the /dev path in dev, -ETIMEDOUT, or -EINVAL for a
  * spec it does not understand. When several devices match, the first in
