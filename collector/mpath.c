@@ -148,6 +148,20 @@ int mpath_wwid_sysfs(const char *text, char *wwid, size_t wlen)
 
 /* --- sysfs ------------------------------------------------------------------------------ */
 
+/* src into dst of len bytes: 0, or -ENAMETOOLONG (dst then empty). */
+static int mpath_copy(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= len) {
+		if (len)
+			dst[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
 struct mpath_path {
 	char name[64];		/* sdb */
 	char wwid[MPATH_WWID_MAX];
@@ -199,9 +213,7 @@ static int mpath_holder(const char *disk, char *dm, size_t len)
 			continue;
 		if (mpath_dm_ids(de->d_name, uuid, sizeof(uuid), NULL, 0) == 0 &&
 		    !strncmp(uuid, "mpath-", 6)) {
-			found = 1;
-			if (dm)
-				snprintf(dm, len, "%s", de->d_name);
+			found = !dm || mpath_copy(dm, len, de->d_name) == 0;
 		}
 	}
 	closedir(d);
@@ -258,7 +270,7 @@ static void mpath_scan(void)
 		    sscanf(buf, "%u:%u", &p->major, &p->minor) == 2 &&
 		    mpath_read("/sys/block/%s/size", list[i]->d_name, buf, sizeof(buf)) == 0 &&
 		    (p->size = strtoull(buf, NULL, 10)) > 0) {
-			snprintf(p->name, sizeof(p->name), "%s", list[i]->d_name);
+			mpath_copy(p->name, sizeof(p->name), list[i]->d_name);
 			p->held = mpath_holder(p->name, NULL, 0);
 			mpath_npaths++;
 		}
@@ -349,8 +361,12 @@ static void mpath_partitions(const char *name, const char *wwid, dev_t dev)
 	for (i = 0; i < n; i++) {
 		if (mpath_map_name(wwid, p[i].num, pname, sizeof(pname)) < 0) {
 			l = strlen(name);
-			snprintf(pname, sizeof(pname), "%s%s%d", name,
-				 l && name[l - 1] >= '0' && name[l - 1] <= '9' ? "p" : "", p[i].num);
+			if (snprintf(pname, sizeof(pname), "%s%s%d", name,
+				     l && name[l - 1] >= '0' && name[l - 1] <= '9' ? "p" : "",
+				     p[i].num) >= (int)sizeof(pname)) {
+				log_warnx("multipath: partition %d of %s: name too long", p[i].num, name);
+				continue;
+			}
 		}
 		snprintf(uuid, sizeof(uuid), "part%d-mpath-%s", p[i].num, wwid);
 		snprintf(table, sizeof(table), "0 %llu linear %u:%u %llu\n",
@@ -459,8 +475,7 @@ static int mpath_disk_of(const char *sysname, char *disk, size_t len)
 		return -ENOENT;
 	*slash = '\0';
 	slash = strrchr(link, '/');
-	snprintf(disk, len, "%s", slash ? slash + 1 : link);
-	return 0;
+	return mpath_copy(disk, len, slash ? slash + 1 : link);
 }
 
 int mpath_is_path(const char *sysname)
@@ -573,10 +588,10 @@ int mpath_resolve(const char *spec, char *dev, size_t len, int *redirected)
 	ret = mpath_dm_ids(dm, duuid, sizeof(duuid), NULL, 0);
 	if (ret < 0)
 		return ret;
-	if (part)
-		snprintf(uuid, sizeof(uuid), "part%ld-%s", part, duuid);
-	else
-		snprintf(uuid, sizeof(uuid), "%s", duuid);
+	if (part && snprintf(uuid, sizeof(uuid), "part%ld-%s", part, duuid) >= (int)sizeof(uuid))
+		return -EINVAL;
+	if (!part)
+		mpath_copy(uuid, sizeof(uuid), duuid);
 	ret = mpath_by_uuid(uuid, dev, len);
 	if (ret == 0)
 		*redirected = 1;

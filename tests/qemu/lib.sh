@@ -494,10 +494,12 @@ find_dump_dir() {
 #   --kernel K              capture kernel (default: the cloud kernel, $VMLINUZ)
 #   --extra-disk IMG        another virtio disk, attached BEFORE the dump disk (the dump
 #                           disk then is /dev/vdb)
+#   --attach virtio|extra   extra: --disk is not a virtio disk, the scenario attaches it
+#                           itself in QEMU_EXTRA (SCSI paths, ...)
 # Fails with the serial log path on any problem; on success prints the numbers.
 capture_test() {
 	local panic=sysrq kcap="" disk="" part=1 path=/var/crash panic_re="" bt_re="" extra=""
-	local image=$KCAP_IMG extra_disks=() ckernel="" kcap_file=""
+	local image=$KCAP_IMG extra_disks=() ckernel="" kcap_file="" attach=virtio
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--panic) panic=$2 ;;
@@ -513,6 +515,7 @@ capture_test() {
 		--image) image=$2 ;;
 		--kernel) ckernel=$2 ;;
 		--extra-disk) extra_disks+=("$2") ;;
+		--attach) attach=$2 ;;
 		*) fail "capture_test: unknown option $1" ;;
 		esac
 		shift 2
@@ -541,7 +544,8 @@ capture_test() {
 	fi
 	local marker log=$T/serial.log
 	marker=$(new_uuid)
-	QEMU_DISKS=("${extra_disks[@]}" "$disk")
+	QEMU_DISKS=("${extra_disks[@]}")
+	[ "$attach" = extra ] || QEMU_DISKS+=("$disk")
 	[ "$panic" != nmi ] || QEMU_NMI_ON=KCAPTEST-NMI-READY
 	local append="$PROD_CMDLINE kcaptest.panic=$panic kcaptest.marker=$marker $extra"
 	append+=" kcaptest.capture=\"$CAPTURE_CMDLINE $kcap\""
