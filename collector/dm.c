@@ -72,6 +72,20 @@ static struct dm_ioctl *dm_buf(const char *name, size_t payload)
 	return io;
 }
 
+/*
+ * A reply rewrites the header (data_size, dev, uuid, flags): set it up
+ * again for the next call on the same device, by name only (the kernel
+ * refuses a call that names a device two ways).
+ */
+static void dm_rearm(struct dm_ioctl *io, uint32_t size, const char *name)
+{
+	memset(io, 0, sizeof(*io));
+	io->version[0] = DM_VERSION_MAJOR;
+	io->data_size = size;
+	io->data_start = sizeof(*io);
+	snprintf(io->name, sizeof(io->name), "%s", name);
+}
+
 static int dm_open(char *why, size_t whylen)
 {
 	int fd = open(DM_CONTROL, O_RDWR | O_CLOEXEC);
@@ -268,10 +282,7 @@ int dm_create(const char *name, const char *uuid, const char *table, int readonl
 	}
 	dev = (dev_t)io->dev;
 
-	/* the reply rewrote the header: set it up again for the next call */
-	io->data_size = size;
-	io->data_start = sizeof(*io);
-	memset(io->uuid, 0, sizeof(io->uuid));
+	dm_rearm(io, size, name);
 	io->flags = readonly ? DM_READONLY_FLAG : 0;
 	ret = dm_table_pack(io, table, why, whylen);
 	if (ret < 0)
@@ -281,10 +292,7 @@ int dm_create(const char *name, const char *uuid, const char *table, int readonl
 		goto out_remove;
 
 	/* DM_DEV_SUSPEND without DM_SUSPEND_FLAG is resume: the table goes live. */
-	io->data_size = size;
-	io->data_start = sizeof(*io);
-	io->flags = 0;
-	io->target_count = 0;
+	dm_rearm(io, size, name);
 	ret = dm_call(fd, DM_DEV_SUSPEND, "DM_DEV_SUSPEND(resume)", io, why, whylen);
 	if (ret < 0)
 		goto out_remove;
