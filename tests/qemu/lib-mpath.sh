@@ -10,7 +10,8 @@
 #                         would have recorded); sets MPATH_IMG
 #   mpath_check_log LOG DEV
 #                         the capture log shows the multipath table over both paths, the
-#                         target found and mounted as DEV (/dev/mapper/...), no path mounted
+#                         target found and mounted as DEV (/dev/mapper/...), both paths' copy of
+#                         the file system refused, no path mounted
 #
 # The LUN: NAA WWN 0x5000c50015ea71ac, so its WWID (multipath-tools' form, VPD 0x83 NAA
 # designator behind a "3") is MPATH_WWID.
@@ -53,8 +54,8 @@ mpath_klog() {
 }
 
 mpath_check_log() {
-	local log=$1 dev=$2 line mpdev=${2%[0-9]*}
-	line=$(mpath_klog "$log" "multipath: /dev/mapper/[^ ]+ \([0-9]+:[0-9]+\) WWID $MPATH_WWID, 2 paths: sd[a-z]+ sd[a-z]+; table: 0 [0-9]+ multipath 0 0 1 1 service-time 0 2 1 [0-9]+:[0-9]+ 1 [0-9]+:[0-9]+ 1" | head -n 1)
+	local log=$1 dev=$2 line
+	line=$(mpath_klog "$log" "multipath: /dev/mapper/[^ ]+ \([0-9]+:[0-9]+\) WWID $MPATH_WWID, 2 paths: sd[a-z]+ sd[a-z]+; table: 0 [0-9]+ multipath 0 0 1 1 service-time 0 2 [12] [0-9]+:[0-9]+ [0-9 ]+ [0-9]+:[0-9]+ " | head -n 1)
 	if [ -z "$line" ]; then
 		check_err "expected a 'multipath: ... WWID $MPATH_WWID, 2 paths ... table: ... multipath ...' line (the live table over both paths), got: $(mpath_klog "$log" multipath | head -n 3)"
 	else
@@ -69,5 +70,8 @@ mpath_check_log() {
 		check_err "expected 'mounted $dev on ...' in the capture log"
 	line=$(mpath_klog "$log" 'mounted /dev/(sd|vd)' | head -n 1)
 	[ -z "$line" ] || check_err "a path was mounted directly: $line"
-	: "$mpdev"
+	# the same file system seen on both paths, refused there
+	line=$(mpath_klog "$log" "blkdev: /dev/sd[a-z]+[0-9]+ has .* but is a path of a multipath LUN")
+	[ "$(grep -c . <<<"$line")" = 2 ] ||
+		check_err "expected both paths' partitions refused as paths of a multipath LUN, got: $line"
 }
