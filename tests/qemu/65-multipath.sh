@@ -19,7 +19,7 @@ mpath_paths "$T/disk.img"
 capture_test --panic sysrq --disk "$T/disk.img" --part 2 --attach extra --image "$MPATH_IMG" \
 	--kcap "kcap.ext4=UUID=$uuid" \
 	--expect-panic 'sysrq triggered crash' --expect-bt 'sysrq_handle_crash'
-mpath_check_log "$T/serial.log" "/dev/mapper/${MPATH_WWID}2"
+mpath_check_log "$T/serial.log" "/dev/mapper/${MPATH_WWID}2" by-id
 [ ${#CHECK_ERRORS[@]} -eq 0 ] ||
 	fail "${#CHECK_ERRORS[@]} check(s) failed: ${CHECK_ERRORS[0]}; serial log: $T/serial.log"
 pass "capture ${CAPTURE_SECS}s after the panic, through the multipath device"

@@ -8,10 +8,11 @@
 #   mpath_image MAP       a capture image whose kcap.conf is rootfs-overlay's, built by
 #                         mkimage with KCAP_MULTIPATH_MAP=MAP (the names a production machine
 #                         would have recorded); sets MPATH_IMG
-#   mpath_check_log LOG DEV
+#   mpath_check_log LOG DEV [by-id]
 #                         the capture log shows the multipath table over both paths, the
-#                         target found and mounted as DEV (/dev/mapper/...), both paths' copy of
-#                         the file system refused, no path mounted
+#                         target found and mounted as DEV (/dev/mapper/...), no path mounted;
+#                         by-id (a UUID=/LABEL= target): both paths' copy of the file system
+#                         seen and refused
 #
 # The LUN: NAA WWN 0x5000c50015ea71ac, so its WWID (multipath-tools' form, VPD 0x83 NAA
 # designator behind a "3") is MPATH_WWID.
@@ -70,7 +71,8 @@ mpath_check_log() {
 		check_err "expected 'mounted $dev on ...' in the capture log"
 	line=$(mpath_klog "$log" 'mounted /dev/(sd|vd)' | head -n 1)
 	[ -z "$line" ] || check_err "a path was mounted directly: $line"
-	# the same file system seen on both paths, refused there
+	# by UUID=/LABEL=: the same file system seen on both paths, refused there
+	[ "${3:-}" = by-id ] || return 0
 	line=$(mpath_klog "$log" "blkdev: /dev/sd[a-z]+[0-9]+ has .* but is a path of a multipath LUN")
 	[ "$(grep -c . <<<"$line")" = 2 ] ||
 		check_err "expected both paths' partitions refused as paths of a multipath LUN, got: $line"
