@@ -311,22 +311,37 @@ static int mpath_map_name(const char *wwid, int part, char *name, size_t len)
 
 /* --- assembling ------------------------------------------------------------------------- */
 
+/*
+ * LUNs whose multipath device could not be made: tried once (the search
+ * polls every 200 ms), then their paths are plain disks, so a dump can
+ * still be written through one of them, without failover.
+ */
+#define MPATH_FAILED_MAX	16
+static char mpath_failed[MPATH_FAILED_MAX][MPATH_WWID_MAX];
+static int mpath_nfailed;
+
+static int mpath_has_failed(const char *wwid)
+{
+	int i;
+
+	for (i = 0; i < mpath_nfailed; i++)
+		if (!strcmp(mpath_failed[i], wwid))
+			return 1;
+	return 0;
+}
+
+/* device-mapper answers: 0, or the -errno of the first (logged) try. */
 static int mpath_dm_ready(void)
 {
-	static int ready;
+	static int state = 1;	/* 1 untried, 0 ready, -errno */
 	char why[DM_WHY_LEN];
-	int ret;
 
-	if (ready)
-		return 0;
-	ret = dm_init(why, sizeof(why));
-	if (ret < 0) {
-		log_errno(ret, "multipath: device-mapper: %s (no dm_mod/dm_multipath in this kernel?)",
-			  why);
-		return ret;
-	}
-	ready = 1;
-	return 0;
+	if (state <= 0)
+		return state;
+	state = dm_init(why, sizeof(why));
+	if (state < 0)
+		log_errno(state, "multipath: device-mapper: %s (no dm_mod in this kernel?)", why);
+	return state;
 }
 
 /* Map the partitions of /dev/mapper/name (devno dev) like kpartx. */
@@ -381,7 +396,7 @@ static void mpath_partitions(const char *name, const char *wwid, dev_t dev)
 	}
 }
 
-/* One LUN: paths mpath_paths[first .. first + n - 1]. 1 when made, else 0. */
+/* One LUN: paths mpath_paths[first .. first + n - 1]. 0 when made, -1 (logged). */
 static int mpath_make(int first, int n)
 {
 	const struct mpath_path *p = &mpath_paths[first];
@@ -395,7 +410,7 @@ static int mpath_make(int first, int n)
 		if (p[i].size != p[0].size) {
 			log_warnx("multipath: WWID %s: %s has %llu sectors, %s %llu: not the same LUN, not joined",
 				  p[0].wwid, p[0].name, p[0].size, p[i].name, p[i].size);
-			return 0;
+			return -1;
 		}
 	if (mpath_map_name(p[0].wwid, 0, name, sizeof(name)) < 0)
 		snprintf(name, sizeof(name), "%.127s", p[0].wwid);
@@ -415,22 +430,22 @@ static int mpath_make(int first, int n)
 	}
 	if (used + 2 > sizeof(table)) {
 		log_warnx("multipath: WWID %s: %d paths do not fit in a table", p[0].wwid, n);
-		return 0;
+		return -1;
 	}
 	strcat(table, "\n");
 	if (mpath_dm_ready() < 0)
-		return 0;
+		return -1;
 	ret = dm_create(name, uuid, table, 0, &dev, why, sizeof(why));
 	if (ret < 0) {
 		log_errno(ret, "multipath: WWID %s (%s): %s", p[0].wwid, names, why);
-		return 0;
+		return -1;
 	}
 	if (dm_table(name, live, sizeof(live), why, sizeof(why)) < 0)
 		snprintf(live, sizeof(live), "%s", table);
 	log_info("multipath: /dev/mapper/%s (%u:%u) WWID %s, %d paths: %s; table: %.*s", name,
 		 major(dev), minor(dev), p[0].wwid, n, names, (int)strcspn(live, "\n"), live);
 	mpath_partitions(name, p[0].wwid, dev);
-	return 1;
+	return 0;
 }
 
 int mpath_assemble(void)
@@ -442,9 +457,15 @@ int mpath_assemble(void)
 		held = 0;
 		for (j = i; j < mpath_npaths && !strcmp(mpath_paths[j].wwid, mpath_paths[i].wwid); j++)
 			held |= mpath_paths[j].held;
-		if (j - i < 2 || held)
+		if (j - i < 2 || held || mpath_has_failed(mpath_paths[i].wwid))
 			continue;
-		made += mpath_make(i, j - i);
+		if (mpath_make(i, j - i) == 0) {
+			made++;
+		} else if (mpath_nfailed < MPATH_FAILED_MAX) {
+			log_warnx("multipath: WWID %s: no multipath device: its %d paths are plain disks (no failover)",
+				  mpath_paths[i].wwid, j - i);
+			memcpy(mpath_failed[mpath_nfailed++], mpath_paths[i].wwid, MPATH_WWID_MAX);
+		}
 	}
 	if (made)
 		mpath_scan();	/* the paths are held now */
@@ -488,7 +509,7 @@ int mpath_is_path(const char *sysname)
 	if (mpath_holder(disk, NULL, 0))
 		return 1;
 	for (i = 0; i < mpath_npaths; i++) {
-		if (strcmp(mpath_paths[i].name, disk))
+		if (strcmp(mpath_paths[i].name, disk) || mpath_has_failed(mpath_paths[i].wwid))
 			continue;
 		for (j = 0; j < mpath_npaths; j++)
 			if (j != i && !strcmp(mpath_paths[j].wwid, mpath_paths[i].wwid))

@@ -49,18 +49,24 @@ int mpath_wwid_sysfs(const char *text, char *wwid, size_t wlen);
 
 /*
  * Make the multipath devices (and their partitions) that are not there
- * yet: called before every device search, so paths that show up late are
- * joined once two are there. Best effort: logs what it makes and what it
- * cannot, returns the number of multipath devices made this call.
+ * yet: called before every device search (blkdev.c), whatever the target,
+ * as multipathd would at boot: the target may be a LABEL= or UUID= that
+ * only the scan finds on the SAN. Paths that show up late are joined once
+ * two are there; a path that appears after its map was made is not added.
+ * A LUN whose map cannot be made (no dm-multipath module, a refused
+ * table) is tried once, logged, and its paths are plain disks from then
+ * on: a dump through one of them beats no dump. Best effort: logs what it
+ * makes and what it cannot, returns the number of multipath devices made.
  */
 int mpath_assemble(void);
 
 /*
  * 1 when block device sysname ("sdb", "sdb1") is a path of a multipath
- * LUN, or a partition of one: its disk is held by a multipath device, or
- * shares its WWID with another disk. Such a device must never be mounted
- * or scanned (blkdev.c, the LVM PV scan): the multipath device stands for
- * it. 0 otherwise.
+ * LUN, or a partition of one: its disk is held by a multipath device
+ * (sysfs holders/), or shares its WWID with another disk and its map has
+ * not failed (mpath_assemble). Such a device must never be mounted or
+ * scanned (blkdev.c, the LVM PV scan: call mpath_assemble first): the
+ * multipath device stands for it. 0 otherwise.
  */
 int mpath_is_path(const char *sysname);
 
