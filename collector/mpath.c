@@ -340,7 +340,7 @@ static int mpath_dm_ready(void)
 		return state;
 	state = dm_init(why, sizeof(why));
 	if (state < 0)
-		log_errno(state, "multipath: device-mapper: %s (no dm_mod in this kernel?)", why);
+		log_warnx("multipath: device-mapper: %s (no dm_mod in this kernel?)", why);
 	return state;
 }
 
@@ -389,7 +389,7 @@ static void mpath_partitions(const char *name, const char *wwid, dev_t dev)
 			 (unsigned long long)p[i].start);
 		ret = dm_create(pname, uuid, table, 0, NULL, why, sizeof(why));
 		if (ret < 0 && ret != -EEXIST)
-			log_errno(ret, "multipath: partition %d of %s: %s", p[i].num, name, why);
+			log_warnx("multipath: partition %d of %s: %s", p[i].num, name, why);
 		else if (ret == 0)
 			log_info("multipath: /dev/mapper/%s: partition %d of %s: %.*s", pname,
 				 p[i].num, name, (int)strcspn(table, "\n"), table);
@@ -437,7 +437,7 @@ static int mpath_make(int first, int n)
 		return -1;
 	ret = dm_create(name, uuid, table, 0, &dev, why, sizeof(why));
 	if (ret < 0) {
-		log_errno(ret, "multipath: WWID %s (%s): %s", p[0].wwid, names, why);
+		log_warnx("multipath: WWID %s (%s): %s (no dm-multipath module in the image?)", p[0].wwid, names, why);
 		return -1;
 	}
 	if (dm_table(name, live, sizeof(live), why, sizeof(why)) < 0)
