@@ -437,7 +437,8 @@ static int mpath_make(int first, int n)
 		return -1;
 	ret = dm_create(name, uuid, table, 0, &dev, why, sizeof(why));
 	if (ret < 0) {
-		log_warnx("multipath: WWID %s (%s): %s (no dm-multipath module in the image?)", p[0].wwid, names, why);
+		log_warnx("multipath: WWID %s (%s): %s (no dm-multipath module in the image?)",
+			  p[0].wwid, names, why);
 		return -1;
 	}
 	if (dm_table(name, live, sizeof(live), why, sizeof(why)) < 0)
