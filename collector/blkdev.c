@@ -8,6 +8,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,48 @@ int blkdev_probe_ext(const char *path, char *label, size_t label_len,
 		 u[10], u[11], u[12], u[13], u[14], u[15]);
 	ext2fs_close_free(&fs);
 	return 0;
+}
+
+int blkdev_probe_xfs(const char *path, unsigned long long offset, char *label,
+		     size_t label_len, char *uuid, size_t uuid_len)
+{
+	unsigned char sb[120], *u = sb + 32;
+	uint32_t bsize;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = offset > (unsigned long long)INT64_MAX ? -1 : pread(fd, sb, sizeof(sb), (off_t)offset);
+	close(fd);
+	if (n != (ssize_t)sizeof(sb) || memcmp(sb, "XFSB", 4))
+		return -ENODATA;
+	/* sb_blocksize: a power of two from 512 to 64 KiB, else not a superblock */
+	bsize = (uint32_t)sb[4] << 24 | (uint32_t)sb[5] << 16 | (uint32_t)sb[6] << 8 | sb[7];
+	if (bsize < 512 || bsize > 65536 || (bsize & (bsize - 1)))
+		return -ENODATA;
+	snprintf(label, label_len, "%.*s", 12, (const char *)sb + 108);
+	snprintf(uuid, uuid_len,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+		 u[10], u[11], u[12], u[13], u[14], u[15]);
+	return 0;
+}
+
+int blkdev_probe_at(const char *path, unsigned long long offset, char *label, size_t label_len,
+		    char *uuid, size_t uuid_len)
+{
+	char name[PATH_MAX];
+	int ret;
+
+	/* libext2fs opens "name?offset=N" at that byte offset */
+	if (offset)
+		snprintf(name, sizeof(name), "%s?offset=%llu", path, offset);
+	ret = blkdev_probe_ext(offset ? name : path, label, label_len, uuid, uuid_len);
+	if (ret == 0)
+		return 0;
+	return blkdev_probe_xfs(path, offset, label, label_len, uuid, uuid_len);
 }
 
 /* "sda1" -> "/dev/sda1"; sysfs writes '/' in names as '!' (cciss!c0d0). */
@@ -98,7 +142,7 @@ static int blkdev_scan(enum blkdev_by by, const char *want, char *dev, size_t le
 		if (blkdev_empty(list[i]->d_name))
 			continue;
 		blkdev_node(list[i]->d_name, node, sizeof(node));
-		if (blkdev_probe_ext(node, label, sizeof(label), uuid, sizeof(uuid)) < 0)
+		if (blkdev_probe_at(node, 0, label, sizeof(label), uuid, sizeof(uuid)) < 0)
 			continue;
 		if (by == BY_LABEL ? strcmp(label, want) : strcasecmp(uuid, want))
 			continue;
