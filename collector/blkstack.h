@@ -13,7 +13,8 @@
  * 0 with dev (and *dups as blkdev_find); -EINVAL for a spec it does not
  * understand; -ETIMEDOUT when nothing matched; another -errno when an LV
  * matched but is refused or failed to activate. why (may be empty) says
- * what was seen or refused, one line for the log.
+ * what was seen or refused, or on success what was activated (the table),
+ * one line for the log.
  */
 int blkstack_find(const char *spec, int timeout_s, char *dev, size_t len, int *dups,
 		  char *why, size_t whylen);

@@ -1038,6 +1038,21 @@ static int lvm_activate_in(const struct lvm_vg *v, const char *lvname, char *dev
 		ret = dm_create(name, uuid, table, 0, NULL, why, whylen);
 		if (ret < 0)
 			return ret;
+		/* on success why holds the evidence for the log: the live table */
+		if (why && whylen) {
+			char *nl;
+
+			why[0] = '\0';
+			dm_table(name, table, sizeof(table), NULL, 0);
+			while ((nl = strchr(table, '\n')) && nl[1])
+				*nl = ';';
+			table[strcspn(table, "\n")] = '\0';
+			why_add(why, whylen, 0, "LV %s/%s activated as %s: %s", v->name, lvname, name,
+				table);
+		}
+	} else if (why && whylen) {
+		why[0] = '\0';
+		why_add(why, whylen, 0, "LV %s/%s was active already as %s", v->name, lvname, name);
 	}
 	snprintf(link, sizeof(link), "/dev/%s/%s", v->name, lvname);
 	dm_link(name, link, NULL, 0);	/* best effort: /dev/mapper/<name> is what we use */

@@ -54,7 +54,8 @@ int lvm_spec_lv(const char *spec, char *vg, size_t vglen, char *lv, size_t lvlen
 
 /*
  * Activate vg/lv: 0 with dev = "/dev/mapper/<vg>-<lv>" (and /dev/<vg>/<lv>
- * linked to it), also when it is active already. -ENOENT: no such VG or LV
+ * linked to it), also when it is active already; why then holds the live
+ * table, for the log. -ENOENT: no such VG or LV
  * on the devices seen so far (why says what was seen); another -errno:
  * refused or failed, why names the rule or the step.
  */

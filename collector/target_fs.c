@@ -43,6 +43,8 @@ int target_fs_prepare(const struct kcap_conf *c, const struct conf_target *t, in
 	}
 	if (dups)
 		log_warnx("%s: %s matches %d more device(s): using %s", tag, what, dups, dev);
+	if (why[0])
+		log_info("%s: %s", tag, why);
 	log_info("%s: %s -> %s", tag, what, dev);
 	snprintf(s->dev, sizeof(s->dev), "%s", dev);
 

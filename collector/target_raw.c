@@ -32,6 +32,8 @@ int target_raw_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 		log_errno(ret, "%s: %s: refused (%s): skipping", tag, what, why);
 		return ret;
 	}
+	if (why[0])
+		log_info("%s: %s", tag, why);
 	log_info("%s: %s -> %s", tag, what, dev);
 	return sink_init(s, SINK_RAW, dev);
 }
