@@ -15,6 +15,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,48 @@ int blkdev_probe_ext(const char *path, char *label, size_t label_len,
 		 u[10], u[11], u[12], u[13], u[14], u[15]);
 	ext2fs_close_free(&fs);
 	return 0;
+}
+
+int blkdev_probe_xfs(const char *path, unsigned long long offset, char *label,
+		     size_t label_len, char *uuid, size_t uuid_len)
+{
+	unsigned char sb[120], *u = sb + 32;
+	uint32_t bsize;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = offset > (unsigned long long)INT64_MAX ? -1 : pread(fd, sb, sizeof(sb), (off_t)offset);
+	close(fd);
+	if (n != (ssize_t)sizeof(sb) || memcmp(sb, "XFSB", 4))
+		return -ENODATA;
+	/* sb_blocksize: a power of two from 512 to 64 KiB, else not a superblock */
+	bsize = (uint32_t)sb[4] << 24 | (uint32_t)sb[5] << 16 | (uint32_t)sb[6] << 8 | sb[7];
+	if (bsize < 512 || bsize > 65536 || (bsize & (bsize - 1)))
+		return -ENODATA;
+	snprintf(label, label_len, "%.*s", 12, (const char *)sb + 108);
+	snprintf(uuid, uuid_len,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+		 u[10], u[11], u[12], u[13], u[14], u[15]);
+	return 0;
+}
+
+int blkdev_probe_at(const char *path, unsigned long long offset, char *label, size_t label_len,
+		    char *uuid, size_t uuid_len)
+{
+	char name[PATH_MAX];
+	int ret;
+
+	/* libext2fs opens "name?offset=N" at that byte offset */
+	if (offset)
+		snprintf(name, sizeof(name), "%s?offset=%llu", path, offset);
+	ret = blkdev_probe_ext(offset ? name : path, label, label_len, uuid, uuid_len);
+	if (ret == 0)
+		return 0;
+	return blkdev_probe_xfs(path, offset, label, label_len, uuid, uuid_len);
 }
 
 /*
@@ -106,11 +150,26 @@ static int blkdev_visible(const struct dirent *de)
 	return de->d_name[0] != '.';
 }
 
+/* 1 the first time node is passed over as a multipath path (one log line each). */
+static int blkdev_first_time(const char *node)
+{
+	static char seen[16][32];
+	static int nseen;
+	int i;
+
+	for (i = 0; i < nseen; i++)
+		if (!strncmp(seen[i], node, sizeof(seen[i]) - 1))
+			return 0;
+	if (nseen < 16)
+		snprintf(seen[nseen++], sizeof(seen[0]), "%s", node);
+	return 1;
+}
+
 /*
  * One pass over /sys/class/block. Returns the number of matches; a path of
- * a multipath LUN is no match (logged on the pass with log set).
+ * a multipath LUN is no match (logged once per device).
  */
-static int blkdev_scan(enum blkdev_by by, const char *want, char *dev, size_t len, int log)
+static int blkdev_scan(enum blkdev_by by, const char *want, char *dev, size_t len)
 {
 	char node[300], label[64], uuid[64];
 	struct dirent **list;
@@ -123,12 +182,12 @@ static int blkdev_scan(enum blkdev_by by, const char *want, char *dev, size_t le
 		if (blkdev_empty(list[i]->d_name))
 			continue;
 		blkdev_node(list[i]->d_name, node, sizeof(node));
-		if (blkdev_probe_ext(node, label, sizeof(label), uuid, sizeof(uuid)) < 0)
+		if (blkdev_probe_at(node, 0, label, sizeof(label), uuid, sizeof(uuid)) < 0)
 			continue;
 		if (by == BY_LABEL ? strcmp(label, want) : strcasecmp(uuid, want))
 			continue;
 		if (mpath_is_path(list[i]->d_name)) {
-			if (log)
+			if (blkdev_first_time(node))
 				log_info("blkdev: %s has %s=%s but is a path of a multipath LUN: never used directly (the multipath device is)",
 					  node, by == BY_LABEL ? "LABEL" : "UUID", want);
 			continue;
@@ -155,7 +214,7 @@ int blkdev_find(const char *spec, int timeout_s, char *dev, size_t len, int *dup
 	struct timespec start, now;
 	enum blkdev_by by;
 	const char *want;
-	int n, redir, pass;
+	int n, redir;
 
 	*dups = 0;
 	if (!strncmp(spec, "LABEL=", 6)) {
@@ -180,7 +239,7 @@ int blkdev_find(const char *spec, int timeout_s, char *dev, size_t len, int *dup
 		return -EINVAL;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (pass = 0;; pass++) {
+	for (;;) {
 		/* paths that share a WWID: joined first, whatever the target (mpath.h) */
 		mpath_assemble();
 		if (by == BY_PATH) {
@@ -196,7 +255,7 @@ int blkdev_find(const char *spec, int timeout_s, char *dev, size_t len, int *dup
 				snprintf(dev, len, "%s", want);
 				return 0;
 			}
-		} else if ((n = blkdev_scan(by, want, dev, len, pass == 0)) > 0) {
+		} else if ((n = blkdev_scan(by, want, dev, len)) > 0) {
 			*dups = n - 1;
 			return 0;
 		}

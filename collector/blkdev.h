@@ -27,4 +27,18 @@ int blkdev_find(const char *spec, int timeout_s, char *dev, size_t len, int *dup
 int blkdev_probe_ext(const char *path, char *label, size_t label_len,
 		     char *uuid, size_t uuid_len);
 
+/*
+ * LVM and XFS (branch lvm): LABEL and UUID of the ext2/3/4 or XFS file
+ * system that starts offset bytes into path (an LV inside its PV, without
+ * activating it). 0, -ENODATA (neither), or -errno.
+ */
+int blkdev_probe_at(const char *path, unsigned long long offset, char *label, size_t label_len,
+		    char *uuid, size_t uuid_len);
+/*
+ * XFS superblock ("XFSB", big-endian; sb_uuid at 32, sb_fname[12] at 108)
+ * at offset bytes into path: 0, -ENODATA (not XFS), or -errno.
+ */
+int blkdev_probe_xfs(const char *path, unsigned long long offset, char *label,
+		     size_t label_len, char *uuid, size_t uuid_len);
+
 #endif

@@ -16,5 +16,6 @@ int cmd_check_config(int argc, char **argv);	/* cmd_check_config.c */
 int cmd_report(int argc, char **argv);		/* cmd_report.c */
 int cmd_host_config(int argc, char **argv);	/* cmd_host_config.c */
 int cmd_kexec_load(int argc, char **argv);	/* cmd_kexec.c */
+int cmd_lvm(int argc, char **argv);		/* cmd_lvm.c (LVM) */
 
 #endif

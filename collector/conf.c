@@ -69,6 +69,7 @@
 #define CONF_MSG_MAX		512
 #define CONF_TIMEOUT_MAX	(INT_MAX / 1000)	/* callers may want ms */
 #define EXT4_LABEL_MAX		16	/* s_volume_name[16] */
+#define XFS_LABEL_MAX		12	/* sb_fname[12] */
 #define CMDLINE_NAME		"cmdline"
 
 /* Single-valued directives, for duplicate detection. */
@@ -262,6 +263,9 @@ static int check_device(struct pctx *p, const char *dname, int allow_fs_id,
 		if (n > EXT4_LABEL_MAX)
 			return bad(p, "%s %s: label is %zu bytes, an ext4 label has at most %d",
 				   dname, val, n, EXT4_LABEL_MAX);
+		if (!strcmp(dname, "xfs") && n > XFS_LABEL_MAX)
+			return bad(p, "%s %s: label is %zu bytes, an XFS label has at most %d",
+				   dname, val, n, XFS_LABEL_MAX);
 		return 0;
 	}
 	if (!strncmp(val, "UUID=", 5)) {
@@ -347,6 +351,7 @@ static int set_target(struct pctx *p, const struct directive *d, char *val)
 		ret = check_device(p, d->name, 0, val);
 		break;
 	case TARGET_EXT4:
+	case TARGET_XFS:
 		ret = check_device(p, d->name, 1, val);
 		break;
 	case TARGET_NFS:
@@ -782,7 +787,7 @@ static int set_host(struct pctx *p, const struct directive *d, char *val)
 	return 0;
 }
 
-#define NOT_EXT4	"dump target not supported by kcap (ext4 only; raw, nfs and ssh also work)"
+#define NOT_EXT4	"dump target not supported by kcap (ext4 and xfs; raw, nfs and ssh also work)"
 #define DEPRECATED	"is a deprecated kdump.conf directive (kdumpctl refuses it too): "
 
 static const struct directive directives[] = {
@@ -790,6 +795,8 @@ static const struct directive directives[] = {
 	{ "ext4", set_target, SLOT_NONE, TARGET_EXT4, NULL },
 	{ "nfs", set_target, SLOT_NONE, TARGET_NFS, NULL },
 	{ "ssh", set_target, SLOT_NONE, TARGET_SSH, NULL },
+	/* LVM and XFS */
+	{ "xfs", set_target, SLOT_NONE, TARGET_XFS, NULL },
 	{ "path", set_path, SLOT_PATH, 0, NULL },
 	{ "sshkey", set_file, SLOT_SSHKEY, 0, NULL },
 	{ "core_collector", set_collector, SLOT_COLLECTOR, 0, NULL },
@@ -812,7 +819,6 @@ static const struct directive directives[] = {
 	{ "panic_on_oom", set_host, SLOT_NONE, HOST_PANIC_ON_OOM, NULL },
 	{ "keep_old_dumps", set_host, SLOT_NONE, HOST_KEEP_OLD_DUMPS, NULL },
 
-	{ "xfs", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "btrfs", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "ext2", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "ext3", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
@@ -1206,6 +1212,8 @@ const char *conf_target_kind_name(enum conf_target_kind k)
 		return "nfs";
 	case TARGET_SSH:
 		return "ssh";
+	case TARGET_XFS:
+		return "xfs";
 	}
 	return "?";
 }

@@ -24,6 +24,8 @@ enum conf_target_kind {
 	TARGET_EXT4,		/* ext4 <device|LABEL=x|UUID=x> */
 	TARGET_NFS,		/* nfs <host>:<path> */
 	TARGET_SSH,		/* ssh <user>@<host> */
+	/* LVM and XFS */
+	TARGET_XFS,		/* xfs <device|LABEL=x|UUID=x> */
 };
 
 enum conf_action {

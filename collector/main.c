@@ -89,6 +89,7 @@ static const struct kcap_cmd {
 	{ "report", cmd_report, "print (or --write) the report.json of dump directories" },
 	{ "host-config", cmd_host_config, "the host side of kcap.conf for kcapctl (sysctl triggers, retention)" },
 	{ "kexec-load", cmd_kexec_load, "load (or --unload) a crash kernel with kexec_file_load" },
+	{ "lvm", cmd_lvm, "print the LVM volumes of image files as the capture kernel sees them" },
 };
 #define NR_KCAP_CMDS	(sizeof(kcap_cmds) / sizeof(kcap_cmds[0]))
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ext4 target: find the device (blkdev.c), mount it and hand back its dump
+ * ext4 and xfs targets: find the device (blkstack.c), mount it and hand back its dump
  * path as a directory sink; unmount afterwards. The file system may have
  * been mounted when the kernel crashed: mounting it replays the journal,
  * which is what we want.
@@ -12,31 +12,39 @@
 #include <unistd.h>
 
 #include "blkdev.h"
+#include "blkstack.h"
 #include "dumpdir.h"
 #include "log.h"
+#include "lvm.h"
 #include "target.h"
 
 int target_fs_prepare(const struct kcap_conf *c, const struct conf_target *t, int n,
 		      const struct log_ctx *lc, struct sink *s)
 {
-	const char *tag = lc->tag, *what = lc->what;
-	char dev[PATH_MAX];
+	const char *tag = lc->tag, *what = lc->what, *fstype = conf_target_kind_name(t->kind);
+	char dev[PATH_MAX], why[LVM_WHY_LEN];
 	int ret, dups;
 
 	sink_init(s, SINK_DIR, "");
 	log_info("%s: %s: looking for the device (up to %d s)", tag, what, c->device_timeout);
-	ret = blkdev_find(t->spec, c->device_timeout, dev, sizeof(dev), &dups);
+	ret = blkstack_find(t->spec, c->device_timeout, dev, sizeof(dev), &dups, why, sizeof(why));
 	if (ret == -EINVAL) {
 		log_warnx("%s: %s: not a device, LABEL= or UUID=: skipping", tag, what);
 		return ret;
 	}
+	if (ret == -ETIMEDOUT) {
+		log_warnx("%s: %s: no such device after %d s%s%s: skipping", tag, what,
+			  c->device_timeout, why[0] ? "; LVM: " : "", why);
+		return ret;
+	}
 	if (ret < 0) {
-		log_warnx("%s: %s: no such device after %d s: skipping", tag, what,
-			  c->device_timeout);
+		log_errno(ret, "%s: %s: refused (%s): skipping", tag, what, why);
 		return ret;
 	}
 	if (dups)
 		log_warnx("%s: %s matches %d more device(s): using %s", tag, what, dups, dev);
+	if (why[0])
+		log_info("%s: %s", tag, why);
 	log_info("%s: %s -> %s", tag, what, dev);
 	snprintf(s->dev, sizeof(s->dev), "%s", dev);
 
@@ -47,9 +55,9 @@ int target_fs_prepare(const struct kcap_conf *c, const struct conf_target *t, in
 		s->mnt[0] = '\0';
 		return ret;
 	}
-	if (mount(dev, s->mnt, "ext4", MS_NOSUID | MS_NODEV, NULL) < 0) {
+	if (mount(dev, s->mnt, fstype, MS_NOSUID | MS_NODEV, NULL) < 0) {
 		ret = -errno;
-		log_warn("%s: %s: mount %s on %s (ext4): skipping", tag, what, dev, s->mnt);
+		log_warn("%s: %s: mount %s on %s (%s): skipping", tag, what, dev, s->mnt, fstype);
 		s->mnt[0] = '\0';
 		return ret;
 	}

@@ -20,7 +20,7 @@ lvm_helper() {
 	mkdir -p "$root/etc/lvm" "$root/run/lock/lvm" "$root/kcaptest"
 	add_busybox "$root"
 	add_dynamic "$root" /sbin/lvm /sbin/lvm
-	for d in pvcreate vgcreate lvcreate pvs vgs lvs vgchange; do
+	for d in pvcreate vgcreate lvcreate lvextend pvs vgs lvs vgchange; do
 		ln -s lvm "$root/sbin/$d"
 	done
 	add_modules "$root" /kcaptest/modules virtio_pci virtio_blk dm-mod

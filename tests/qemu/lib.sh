@@ -277,8 +277,9 @@ mkdisk_gpt() {
 	done
 }
 
-# part_start IMG N: first sector of partition N.
+# part_start IMG N: first sector of partition N (N = @SECTOR: a file system at SECTOR, e.g. an LV).
 part_start() {
+	case $2 in @*) echo "${2#@}"; return ;; esac
 	sfdisk -d "$1" | awk -v n="$1$2" '$1 == n { sub(/,/, "", $4); print $4 }'
 }
 
