@@ -153,7 +153,7 @@ static int blkdev_visible(const struct dirent *de)
 /* 1 the first time node is passed over as a multipath path (one log line each). */
 static int blkdev_first_time(const char *node)
 {
-	static char seen[16][32];
+	static char seen[16][300];	/* node names, as blkdev_scan's */
 	static int nseen;
 	int i;
 
