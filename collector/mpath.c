@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/fs.h>
@@ -449,8 +450,40 @@ static int mpath_make(int first, int n)
 	return 0;
 }
 
+/*
+ * A LUN that the image records as multipath but that shows one path: made
+ * with that path alone once it has been alone for MPATH_SETTLE_MS (the
+ * other paths may still be coming up), so that its /dev/mapper name is
+ * there when the other paths died with the crash. 1 when the wait is over.
+ */
+#define MPATH_SETTLE_MS	2000
+static struct {
+	char wwid[MPATH_WWID_MAX];
+	long since;
+} mpath_lone[MPATH_FAILED_MAX];
+static int mpath_nlone;
+
+static int mpath_lone_ready(const char *wwid)
+{
+	struct timespec now;
+	long ms;
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	for (i = 0; i < mpath_nlone; i++)
+		if (!strcmp(mpath_lone[i].wwid, wwid))
+			return ms - mpath_lone[i].since >= MPATH_SETTLE_MS;
+	if (mpath_nlone == MPATH_FAILED_MAX)
+		return 1;
+	memcpy(mpath_lone[mpath_nlone].wwid, wwid, MPATH_WWID_MAX);
+	mpath_lone[mpath_nlone++].since = ms;
+	return 0;
+}
+
 int mpath_assemble(void)
 {
+	char name[128];
 	int i, j, made = 0, held;
 
 	mpath_scan();
@@ -458,8 +491,15 @@ int mpath_assemble(void)
 		held = 0;
 		for (j = i; j < mpath_npaths && !strcmp(mpath_paths[j].wwid, mpath_paths[i].wwid); j++)
 			held |= mpath_paths[j].held;
-		if (j - i < 2 || held || mpath_has_failed(mpath_paths[i].wwid))
+		if (held || mpath_has_failed(mpath_paths[i].wwid))
 			continue;
+		if (j - i < 2) {
+			if (mpath_map_name(mpath_paths[i].wwid, 0, name, sizeof(name)) < 0 ||
+			    !mpath_lone_ready(mpath_paths[i].wwid))
+				continue;
+			log_warnx("multipath: %s (WWID %s) is a multipath device on the production machine but has one path here (%s) after %d ms: made with it alone",
+				  name, mpath_paths[i].wwid, mpath_paths[i].name, MPATH_SETTLE_MS);
+		}
 		if (mpath_make(i, j - i) == 0) {
 			made++;
 		} else if (mpath_nfailed < MPATH_FAILED_MAX) {
@@ -515,6 +555,9 @@ int mpath_is_path(const char *sysname)
 		for (j = 0; j < mpath_npaths; j++)
 			if (j != i && !strcmp(mpath_paths[j].wwid, mpath_paths[i].wwid))
 				return 1;
+		/* recorded as multipath: a lone path waits for its map (mpath_lone_ready) */
+		if (mpath_map_name(mpath_paths[i].wwid, 0, disk, sizeof(disk)) == 0)
+			return 1;
 	}
 	return 0;
 }

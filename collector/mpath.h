@@ -53,6 +53,8 @@ int mpath_wwid_sysfs(const char *text, char *wwid, size_t wlen);
  * as multipathd would at boot: the target may be a LABEL= or UUID= that
  * only the scan finds on the SAN. Paths that show up late are joined once
  * two are there; a path that appears after its map was made is not added.
+ * A LUN recorded in MPATH_MAP_FILE that shows one path only gets its map
+ * with that path after 2 s (the others died with the crash, or are late).
  * A LUN whose map cannot be made (no dm-multipath module, a refused
  * table) is tried once, logged, and its paths are plain disks from then
  * on: a dump through one of them beats no dump. Best effort: logs what it
@@ -63,8 +65,8 @@ int mpath_assemble(void);
 /*
  * 1 when block device sysname ("sdb", "sdb1") is a path of a multipath
  * LUN, or a partition of one: its disk is held by a multipath device
- * (sysfs holders/), or shares its WWID with another disk and its map has
- * not failed (mpath_assemble). Such a device must never be mounted or
+ * (sysfs holders/), or shares its WWID with another disk or is recorded
+ * in MPATH_MAP_FILE, and its map has not failed (mpath_assemble). Such a device must never be mounted or
  * scanned (blkdev.c, the LVM PV scan: call mpath_assemble first): the
  * multipath device stands for it. 0 otherwise.
  */
