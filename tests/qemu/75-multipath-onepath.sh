@@ -1,5 +1,5 @@
 #!/bin/bash
-# 64-multipath-onepath: the production machine had the LUN as multipath device mpatha (the
+# 75-multipath-onepath: the production machine had the LUN as multipath device mpatha (the
 # image records it), but in the capture kernel only one of its paths is there (the other
 # died with the crash). kcap waits 2 s for more paths, then makes mpatha with the one path,
 # so the config's /dev/mapper/mpatha-part2 still exists, and the lone path is never mounted
