@@ -87,6 +87,7 @@ static const struct target_kind {
 } targets[] = {
 	{ TARGET_EXT4, target_fs_prepare, target_fs_release },
 	{ TARGET_RAW, target_raw_prepare, target_raw_release },
+	{ TARGET_SSH, target_ssh_prepare, target_ssh_release },
 };
 #define NR_TARGETS	(sizeof(targets) / sizeof(targets[0]))
 

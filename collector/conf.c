@@ -64,6 +64,11 @@
 #define DEFAULT_COLLECTOR	"makedumpfile -c -d 31"
 #define DEFAULT_CAPTURE_TIMEOUT	600
 #define DEFAULT_DEVICE_TIMEOUT	30
+#define DEFAULT_SSH_PORT	22
+#define DEFAULT_KNOWN_HOSTS	"/etc/kcap/known_hosts"	/* kcapctl propagate writes it */
+#define DEFAULT_FENCE_PORT	7410	/* fence_kdump_send's default */
+#define DEFAULT_FENCE_INTERVAL	10
+#define FENCE_MAX_NODES		16
 
 #define CONF_LINE_MAX		1024	/* longer lines are refused */
 #define CONF_MSG_MAX		512
@@ -782,6 +787,125 @@ static int set_host(struct pctx *p, const struct directive *d, char *val)
 	return 0;
 }
 
+/* ---- ssh target and fence_kdump (target_ssh.c, fence_kdump.c) ---- */
+
+static int set_sshport(struct pctx *p, const struct directive *d, char *val)
+{
+	long v;
+
+	if (parse_uint(val, 65535, &v) || v < 1)
+		return bad(p, "%s %s: expected a TCP port, 1 to 65535", d->name, val);
+	p->c->ssh_port = (int)v;
+	return 0;
+}
+
+static int set_known_hosts(struct pctx *p, const struct directive *d, char *val)
+{
+	if (val[0] != '/' || has_space(val))
+		return bad(p, "%s %s: must be one absolute path", d->name, val);
+	if (copy_str(p->c->ssh_known_hosts, sizeof(p->c->ssh_known_hosts), val))
+		return bad(p, "%s: longer than %zu bytes", d->name, sizeof(p->c->ssh_known_hosts) - 1);
+	return 0;
+}
+
+/* Host names and addresses (IPv6 too): letters, digits and . - _ : */
+static int valid_node(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr(".-_:", s[i]))
+			return 0;
+	return n > 0;
+}
+
+/* Space separated nodes; a later line replaces an earlier one, as kdumpctl reads it. */
+static int set_fence_nodes(struct pctx *p, const struct directive *d, char *val)
+{
+	char nodes[CONF_STR_MAX] = "";
+	const char *s, *e;
+	size_t len = 0, n;
+	int count = 0;
+
+	for (s = val; *s; s = e) {
+		while (is_space((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		for (e = s; *e && !is_space((unsigned char)*e); e++)
+			;
+		n = (size_t)(e - s);
+		if (!valid_node(s, n))
+			return bad(p, "%s: '%.*s' is not a host name or address", d->name, (int)n, s);
+		if (++count > FENCE_MAX_NODES)
+			return bad(p, "%s: more than %d nodes", d->name, FENCE_MAX_NODES);
+		if (len + n + 2 > sizeof(nodes))
+			return bad(p, "%s: longer than %zu bytes", d->name, sizeof(nodes) - 1);
+		if (len)
+			nodes[len++] = ' ';
+		memcpy(nodes + len, s, n);
+		len += n;
+		nodes[len] = '\0';
+	}
+	if (!count)
+		return bad(p, "%s: no node given", d->name);
+	copy_str(p->c->fence_nodes, sizeof(p->c->fence_nodes), nodes);
+	return 0;
+}
+
+/* fence_kdump_send's options: -p PORT -f auto|ipv4|ipv6 -c COUNT -i INTERVAL -v */
+static int set_fence_args(struct pctx *p, const struct directive *d, char *val)
+{
+	char buf[CONF_LINE_MAX], *opt, *arg, *save = NULL;
+	int port = DEFAULT_FENCE_PORT, interval = DEFAULT_FENCE_INTERVAL, count = 0, family = 0;
+	long v;
+
+	if (copy_str(buf, sizeof(buf), val))
+		return bad(p, "%s: too long", d->name);
+	for (opt = strtok_r(buf, " \t", &save); opt; opt = strtok_r(NULL, " \t", &save)) {
+		if (!strcmp(opt, "-v"))
+			continue;	/* fence_kdump_send's verbose: kcap logs every node anyway */
+		if (strlen(opt) != 2 || opt[0] != '-' || !strchr("pfci", opt[1]))
+			return bad(p, "%s: unknown option '%s' (-p PORT, -i INTERVAL, -c COUNT, -f auto|ipv4|ipv6, -v)",
+				   d->name, opt);
+		arg = strtok_r(NULL, " \t", &save);
+		if (!arg)
+			return bad(p, "%s: %s needs a value", d->name, opt);
+		switch (opt[1]) {
+		case 'p':
+			if (parse_uint(arg, 65535, &v) || v < 1)
+				return bad(p, "%s -p %s: expected a UDP port, 1 to 65535", d->name, arg);
+			port = (int)v;
+			break;
+		case 'i':
+			if (parse_uint(arg, 3600, &v) || v < 1)
+				return bad(p, "%s -i %s: expected seconds, 1 to 3600", d->name, arg);
+			interval = (int)v;
+			break;
+		case 'c':
+			if (parse_uint(arg, 1000000, &v))
+				return bad(p, "%s -c %s: expected a count, 0 for no limit", d->name, arg);
+			count = (int)v;
+			break;
+		default:
+			if (!strcmp(arg, "auto"))
+				family = 0;
+			else if (!strcmp(arg, "ipv4"))
+				family = 4;
+			else if (!strcmp(arg, "ipv6"))
+				family = 6;
+			else
+				return bad(p, "%s -f %s: expected auto, ipv4 or ipv6", d->name, arg);
+			break;
+		}
+	}
+	p->c->fence_port = port;
+	p->c->fence_interval = interval;
+	p->c->fence_count = count;
+	p->c->fence_family = family;
+	return 0;
+}
+
 #define NOT_EXT4	"dump target not supported by kcap (ext4 only; raw, nfs and ssh also work)"
 #define DEPRECATED	"is a deprecated kdump.conf directive (kdumpctl refuses it too): "
 
@@ -812,14 +936,18 @@ static const struct directive directives[] = {
 	{ "panic_on_oom", set_host, SLOT_NONE, HOST_PANIC_ON_OOM, NULL },
 	{ "keep_old_dumps", set_host, SLOT_NONE, HOST_KEEP_OLD_DUMPS, NULL },
 
+	/* ssh target and fence_kdump (target_ssh.c, fence_kdump.c) */
+	{ "sshport", set_sshport, SLOT_NONE, 0, NULL },
+	{ "ssh_known_hosts", set_known_hosts, SLOT_NONE, 0, NULL },
+	{ "fence_kdump_nodes", set_fence_nodes, SLOT_NONE, 0, NULL },
+	{ "fence_kdump_args", set_fence_args, SLOT_NONE, 0, NULL },
+
 	{ "xfs", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "btrfs", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "ext2", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "ext3", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "minix", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "virtiofs", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
-	{ "fence_kdump_nodes", set_unsupported, SLOT_NONE, 0,
-	  "not supported by kcap: without the fence_kdump notification a cluster may fence this node in the middle of the dump" },
 
 	{ "dracut_args", set_dracut_args, SLOT_NONE, 0,
 	  "kcap.img is not built by dracut" },
@@ -833,8 +961,6 @@ static const struct directive directives[] = {
 	  "kcap does not manage crashkernel=" },
 	{ "kdump_emergency", set_ignored, SLOT_NONE, 0,
 	  "no emergency hook; use failure_action shell" },
-	{ "fence_kdump_args", set_ignored, SLOT_NONE, 0,
-	  "fence_kdump is not implemented" },
 
 	{ "net", set_unsupported, SLOT_NONE, 0, DEPRECATED "use nfs or ssh" },
 	{ "options", set_unsupported, SLOT_NONE, 0,
@@ -927,6 +1053,10 @@ void conf_init(struct kcap_conf *c)
 	c->capture_timeout = DEFAULT_CAPTURE_TIMEOUT;
 	c->device_timeout = DEFAULT_DEVICE_TIMEOUT;
 	conf_host_init(&c->host);
+	c->ssh_port = DEFAULT_SSH_PORT;
+	copy_str(c->ssh_known_hosts, sizeof(c->ssh_known_hosts), DEFAULT_KNOWN_HOSTS);
+	c->fence_port = DEFAULT_FENCE_PORT;
+	c->fence_interval = DEFAULT_FENCE_INTERVAL;
 }
 
 static void ctx_init(struct pctx *p, struct kcap_conf *c, const char *file,
@@ -1260,6 +1390,18 @@ int conf_format(const struct kcap_conf *c, char *buf, size_t len)
 		out(&o, "extra_modules %s\n", c->extra_modules);
 	out(&o, "capture_timeout %d\n", c->capture_timeout);
 	out(&o, "device_timeout %d\n", c->device_timeout);
+	/* ssh target and fence_kdump: only what differs from the defaults */
+	if (c->ssh_port != DEFAULT_SSH_PORT)
+		out(&o, "sshport %d\n", c->ssh_port);
+	if (strcmp(c->ssh_known_hosts, DEFAULT_KNOWN_HOSTS))
+		out(&o, "ssh_known_hosts %s\n", c->ssh_known_hosts);
+	if (c->fence_nodes[0])
+		out(&o, "fence_kdump_nodes %s\n", c->fence_nodes);
+	if (c->fence_port != DEFAULT_FENCE_PORT || c->fence_interval != DEFAULT_FENCE_INTERVAL ||
+	    c->fence_count || c->fence_family)
+		out(&o, "fence_kdump_args -p %d -i %d -c %d -f %s\n", c->fence_port,
+		    c->fence_interval, c->fence_count,
+		    c->fence_family == 4 ? "ipv4" : c->fence_family == 6 ? "ipv6" : "auto");
 	o.pos += conf_host_format(&c->host, buf + o.pos, o.pos < len ? len - o.pos : 0);
 	if (c->panic_set)
 		out(&o, "# kcap.panic=%d from the kernel command line\n",

@@ -70,6 +70,15 @@ struct kcap_conf {
 	int panic_set;
 
 	struct conf_host host;		/* kcapctl's directives (conf_host.c) */
+
+	/* ssh target and fence_kdump (target_ssh.c, fence_kdump.c) */
+	int ssh_port;			/* "sshport": default 22 */
+	char ssh_known_hosts[PATH_MAX];	/* "ssh_known_hosts": default /etc/kcap/known_hosts */
+	char fence_nodes[CONF_STR_MAX];	/* "fence_kdump_nodes": space separated, "" = off */
+	int fence_port;			/* "fence_kdump_args -p": default 7410 */
+	int fence_interval;		/* -i: seconds between messages, default 10 */
+	int fence_count;		/* -c: messages per node, 0 = until the capture ends */
+	int fence_family;		/* -f: 0 auto, 4 ipv4, 6 ipv6 */
 };
 
 /* Messages from the parser: file:line: reason. Called for every problem. */
