@@ -54,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "conf.h"
 #include "dump_read.h"
@@ -87,6 +88,10 @@ enum conf_slot {
 	SLOT_POST,
 	SLOT_CAPTURE_TIMEOUT,
 	SLOT_DEVICE_TIMEOUT,
+	SLOT_NETWORK,		/* network targets and netconsole */
+	SLOT_NETCONSOLE,
+	SLOT_NFS_OPTIONS,
+	SLOT_NFS_VERS,
 	SLOT_MAX,
 	SLOT_NONE = -1,		/* may repeat */
 };
@@ -776,6 +781,164 @@ static int set_unsupported(struct pctx *p, const struct directive *d, char *val)
 	return bad(p, "'%s' %s", d->name, d->why);
 }
 
+/* ---- network targets and netconsole (net.c, target_nfs.c) ---- */
+
+/* An IPv4 or IPv6 address (no brackets): its family, or 0. */
+static int addr_family(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, s, buf) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, s, buf) == 1)
+		return AF_INET6;
+	return 0;
+}
+
+/* aa:bb:cc:dd:ee:ff */
+static int is_mac(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 6; i++, s += 3)
+		if (!is_hex((unsigned char)s[0]) || !is_hex((unsigned char)s[1]) ||
+		    s[2] != (i < 5 ? ':' : '\0'))
+			return 0;
+	return 1;
+}
+
+/* network <dev>[,<addr>/<prefix>|dhcp[,<gateway>[,<dns>]]] (net.h) */
+static int set_network(struct pctx *p, const struct directive *d, char *val)
+{
+	struct conf_net n;
+	char *f[4] = { NULL }, *s = val, *slash;
+	int nf = 0, fam = 0;
+	long prefix;
+
+	memset(&n, 0, sizeof(n));
+	if (has_space(val))
+		return bad(p, "%s '%s': fields are separated by ',' without spaces", d->name, val);
+	for (;;) {
+		if (nf == 4)
+			return bad(p, "%s: more than 4 fields (<dev>,<addr>/<prefix>,<gateway>,<dns>)",
+				   d->name);
+		f[nf++] = s;
+		s = strchr(s, ',');
+		if (!s)
+			break;
+		*s++ = '\0';
+	}
+	if (!f[0][0])
+		return bad(p, "%s: empty interface (a name, a MAC or auto)", d->name);
+	if (strcmp(f[0], "auto")) {
+		if (!is_mac(f[0]) && (strlen(f[0]) >= 16 || strchr(f[0], '/') || strchr(f[0], ':')))
+			return bad(p, "%s %s: not an interface name or a MAC (aa:bb:cc:dd:ee:ff)",
+				   d->name, f[0]);
+		copy_str(n.dev, sizeof(n.dev), f[0]);
+	}
+	if (nf > 1 && f[1][0] && strcmp(f[1], "dhcp")) {
+		slash = strchr(f[1], '/');
+		if (!slash)
+			return bad(p, "%s %s: the address needs its prefix length (/24, /64)",
+				   d->name, f[1]);
+		*slash = '\0';
+		fam = addr_family(f[1]);
+		if (!fam)
+			return bad(p, "%s %s: not an IPv4 or IPv6 address", d->name, f[1]);
+		if (parse_uint(slash + 1, fam == AF_INET ? 32 : 128, &prefix) || prefix < 1)
+			return bad(p, "%s %s/%s: prefix length 1..%d expected", d->name, f[1],
+				   slash + 1, fam == AF_INET ? 32 : 128);
+		copy_str(n.addr, sizeof(n.addr), f[1]);
+		n.prefix = (int)prefix;
+	}
+	if (nf > 2 && f[2][0]) {
+		if (!fam)
+			return bad(p, "%s: a gateway without a static address", d->name);
+		if (addr_family(f[2]) != fam)
+			return bad(p, "%s %s: the gateway is not an address of the same family as %s",
+				   d->name, f[2], n.addr);
+		copy_str(n.gw, sizeof(n.gw), f[2]);
+	}
+	if (nf > 3 && f[3][0]) {
+		if (!addr_family(f[3]))
+			return bad(p, "%s %s: the DNS server must be an IPv4 or IPv6 address",
+				   d->name, f[3]);
+		copy_str(n.dns, sizeof(n.dns), f[3]);
+	}
+	p->c->net = n;
+	return 0;
+}
+
+/* netconsole <ipv4>:<port> or [<ipv6>]:<port> */
+static int set_netconsole(struct pctx *p, const struct directive *d, char *val)
+{
+	char host[64];
+	const char *colon;
+	size_t n;
+	long port;
+
+	if (val[0] == '[') {
+		colon = strstr(val, "]:");
+		if (!colon)
+			return bad(p, "%s %s: expected [<IPv6 address>]:<port>", d->name, val);
+		n = (size_t)(colon - val - 1);
+		colon++;
+		val++;
+	} else {
+		colon = strrchr(val, ':');
+		if (!colon)
+			return bad(p, "%s %s: expected <ip>:<port>", d->name, val);
+		n = (size_t)(colon - val);
+	}
+	if (n >= sizeof(host))
+		return bad(p, "%s: address too long", d->name);
+	memcpy(host, val, n);
+	host[n] = '\0';
+	if (!addr_family(host))
+		return bad(p, "%s %s: an IP address is needed (netconsole cannot resolve names)",
+			   d->name, host);
+	if (parse_uint(colon + 1, 65535, &port) || port < 1)
+		return bad(p, "%s %s: port 1..65535 expected", d->name, colon + 1);
+	snprintf(p->c->netconsole, sizeof(p->c->netconsole), "%s%s%s:%ld",
+		 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port);
+	return 0;
+}
+
+/* nfs_options vers=3,port=20490,...: no spaces, no options kcap must set itself */
+static int set_nfs_options(struct pctx *p, const struct directive *d, char *val)
+{
+	static const char *const own[] = { "hard", "intr", "addr=", "clientaddr=" };
+	const char *o;
+	size_t i, n;
+
+	if (has_space(val))
+		return bad(p, "%s '%s': comma separated mount options without spaces", d->name, val);
+	for (o = val; *o; o += n + (o[n] == ',')) {
+		n = strcspn(o, ",");
+		for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+			if (!strncmp(o, own[i], strlen(own[i])) &&
+			    (own[i][strlen(own[i]) - 1] == '=' || n == strlen(own[i])))
+				return bad(p, "%s: '%.*s' is not allowed (kcap mounts soft and sets the addresses itself)",
+					   d->name, (int)n, o);
+	}
+	if (copy_str(p->c->nfs_options, sizeof(p->c->nfs_options), val))
+		return bad(p, "%s: longer than %d bytes", d->name, CONF_STR_MAX - 1);
+	return 0;
+}
+
+static int set_nfs_vers(struct pctx *p, const struct directive *d, char *val)
+{
+	static const char *const ok[] = { "3", "4", "4.0", "4.1", "4.2" };
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(val, ok[i])) {
+			copy_str(p->c->nfs_vers, sizeof(p->c->nfs_vers), val);
+			return 0;
+		}
+	return bad(p, "%s %s: 3, 4, 4.0, 4.1 or 4.2 expected", d->name, val);
+}
+
 /* ---- host side (conf_host.c): kcapctl applies them, the capture kernel ignores them ---- */
 
 static int set_host(struct pctx *p, const struct directive *d, char *val)
@@ -925,6 +1088,12 @@ static const struct directive directives[] = {
 	{ "extra_modules", set_modules, SLOT_NONE, 0, NULL },
 	{ "capture_timeout", set_timeout, SLOT_CAPTURE_TIMEOUT, 0, NULL },
 	{ "device_timeout", set_timeout, SLOT_DEVICE_TIMEOUT, 0, NULL },
+
+	/* network targets and netconsole (net.h, target_nfs.c) */
+	{ "network", set_network, SLOT_NETWORK, 0, NULL },
+	{ "netconsole", set_netconsole, SLOT_NETCONSOLE, 0, NULL },
+	{ "nfs_options", set_nfs_options, SLOT_NFS_OPTIONS, 0, NULL },
+	{ "nfs_vers", set_nfs_vers, SLOT_NFS_VERS, 0, NULL },
 
 	/* host side: panic triggers (sysctl) and retention, see conf_host.h */
 	{ "sysrq", set_host, SLOT_NONE, HOST_SYSRQ, NULL },
@@ -1402,6 +1571,23 @@ int conf_format(const struct kcap_conf *c, char *buf, size_t len)
 		out(&o, "fence_kdump_args -p %d -i %d -c %d -f %s\n", c->fence_port,
 		    c->fence_interval, c->fence_count,
 		    c->fence_family == 4 ? "ipv4" : c->fence_family == 6 ? "ipv6" : "auto");
+	if (c->net.dev[0] || c->net.addr[0] || c->net.dns[0]) {
+		char a[80];
+
+		if (c->net.addr[0])
+			snprintf(a, sizeof(a), "%s/%d", c->net.addr, c->net.prefix);
+		else
+			snprintf(a, sizeof(a), "dhcp");
+		out(&o, "network %s,%s%s%s%s%s\n", c->net.dev[0] ? c->net.dev : "auto", a,
+		    c->net.gw[0] || c->net.dns[0] ? "," : "", c->net.gw,
+		    c->net.dns[0] ? "," : "", c->net.dns);
+	}
+	if (c->netconsole[0])
+		out(&o, "netconsole %s\n", c->netconsole);
+	if (c->nfs_options[0])
+		out(&o, "nfs_options %s\n", c->nfs_options);
+	if (c->nfs_vers[0])
+		out(&o, "nfs_vers %s\n", c->nfs_vers);
 	o.pos += conf_host_format(&c->host, buf + o.pos, o.pos < len ? len - o.pos : 0);
 	if (c->panic_set)
 		out(&o, "# kcap.panic=%d from the kernel command line\n",
