@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "fence_kdump.h"
 #include "log.h"
 #include "modules.h"
 #include "save.h"
@@ -119,6 +120,7 @@ int capture_worker(void *arg)
 		return 1;
 	}
 	modules_load(c->extra_modules);
+	fence_kdump_start(c, &(const struct log_ctx){ "fence_kdump", "" });	/* if configured */
 	capture_script("kdump_pre", c->kdump_pre, NULL);
 
 	if (!c->nr_targets)
@@ -161,6 +163,7 @@ int capture_worker(void *arg)
 		save_finish(&s, &lc);
 		tk->release(&lc, &s);
 	}
+	fence_kdump_stop();
 	save_close(&cap);
 	return ok ? 0 : 1;
 }

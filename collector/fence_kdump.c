@@ -15,6 +15,7 @@
 #include "early.h"
 #include "fence_kdump.h"
 #include "log.h"
+#include "net.h"
 
 #define FENCE_MAX_NODES		16
 #define FENCE_RESOLVE_TRIES	3	/* a name may resolve only once the DNS answers */
@@ -54,8 +55,9 @@ static int fence_resolve(struct fence_node *n, int port, int family)
 	return 0;
 }
 
-static void fence_child(const struct kcap_conf *c, const char *tag)
+static void fence_child(const struct kcap_conf *c, const struct log_ctx *lc, int net_here)
 {
+	const char *tag = lc->tag;
 	static struct fence_node nodes[FENCE_MAX_NODES];
 	uint32_t msg[2] = { FENCE_KDUMP_MAGIC, FENCE_KDUMP_MSGV1 };	/* host byte order, as fence_kdump_send */
 	char list[CONF_STR_MAX], *w, *save = NULL;
@@ -63,6 +65,10 @@ static void fence_child(const struct kcap_conf *c, const char *tag)
 
 	early_child_signals();
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (net_here && net_up(c, lc) < 0) {
+		log_warnx("%s: fence_kdump: no network: the cluster gets no notification", tag);
+		_exit(1);
+	}
 	snprintf(list, sizeof(list), "%s", c->fence_nodes);
 	for (w = strtok_r(list, " ", &save); w && nr < FENCE_MAX_NODES;
 	     w = strtok_r(NULL, " ", &save)) {
@@ -108,10 +114,27 @@ static void fence_child(const struct kcap_conf *c, const char *tag)
 
 void fence_kdump_start(const struct kcap_conf *c, const struct log_ctx *lc)
 {
+	int i, net_later = 0, ret;
 	pid_t pid;
 
 	if (!c->fence_nodes[0] || fence_pid > 0)
 		return;
+	/*
+	 * A network target will need net_up() anyway: do it here, once, and
+	 * notify from the start. With local targets only, the child brings
+	 * the network up itself, so the dump does not wait for it.
+	 */
+	for (i = 0; i < c->nr_targets; i++)
+		if (c->targets[i].kind == TARGET_NFS || c->targets[i].kind == TARGET_SSH)
+			net_later = 1;
+	if (net_later) {
+		ret = net_up(c, lc);
+		if (ret < 0) {
+			log_errno(ret, "%s: fence_kdump: no network: the cluster gets no notification",
+				  lc->tag);
+			return;
+		}
+	}
 	pid = fork();
 	if (pid < 0) {
 		log_warn("%s: fence_kdump: fork (no notifications: the cluster may fence this node)",
@@ -119,7 +142,7 @@ void fence_kdump_start(const struct kcap_conf *c, const struct log_ctx *lc)
 		return;
 	}
 	if (pid == 0)
-		fence_child(c, lc->tag);
+		fence_child(c, lc, !net_later);
 	fence_pid = pid;
 }
 

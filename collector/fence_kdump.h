@@ -20,7 +20,10 @@
 #define FENCE_KDUMP_MAGIC	0x1B302A40u
 #define FENCE_KDUMP_MSGV1	0x1u
 
-/* Best effort: start the sender when nodes are configured (the network is up). */
+/*
+ * Best effort: when nodes are configured, bring the network up (net_up)
+ * and start the sender; never fails the capture.
+ */
 void fence_kdump_start(const struct kcap_conf *c, const struct log_ctx *lc);
 /* Stop it (after the capture). */
 void fence_kdump_stop(void);

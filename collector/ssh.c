@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE	/* pipe2 */
 /* Running dbclient for the ssh target: see ssh.h. */
 #include <errno.h>
 #include <fcntl.h>

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "net.h"
 #include "ssh.h"
 #include "target.h"
 
@@ -328,6 +329,16 @@ int target_ssh_prepare(const struct kcap_conf *c, const struct conf_target *ct, 
 			  tag, what, t->d.host, c->ssh_known_hosts);
 		ssh_remove_home(t);
 		return -ENOKEY;
+	}
+	/* in the capture kernel (as report.c tells it): its network, idempotent (net.h);
+	 * `kcap save --ssh` on a running system uses the network it has */
+	if ((getpid() == 1 || getppid() == 1) && access("/proc/vmcore", F_OK) == 0) {
+		ret = net_up(c, lc);
+		if (ret < 0) {
+			log_errno(ret, "%s: %s: no network: skipping", tag, what);
+			ssh_remove_home(t);
+			return ret;
+		}
 	}
 	log_info("%s: %s: port %d, key %s, %d pinned host key(s) for %s", tag, what, t->d.port,
 		 t->d.key, found, t->d.host);

@@ -94,10 +94,61 @@ ssh_known_hosts() {
 	rm -f "$file.old"
 }
 
+# (KCAP_NIC_MODULES="": the image's NIC is [net]'s virtio_net, not this machine's.)
 ssh_image() {
-	kernel_setup
-	"$TOP/initramfs/mkimage" -o "$1" -k "$KVER" -m "$KROOT" -c "$2" -b "$BUILD" >"$1.log" 2>&1 ||
-		fail "mkimage for $2 failed: $(tail -n 3 "$1.log")"
+	kernel_setup --dbg
+	KCAP_NIC_MODULES="" "$TOP/initramfs/mkimage" -o "$1" -k "$KVER" -m "$KROOT" -c "$2" \
+		-b "$BUILD" >"$1.log" 2>&1 || fail "mkimage for $2 failed: $(tail -n 3 "$1.log")"
+	note "$(tail -n 1 "$1.log")"
+	[ "$(stat -c %a "$1")" = 600 ] || fail "expected $1 (it holds a private key) to have mode 600, got $(stat -c %a "$1")"
+}
+
+# ssh_conf FILE [MORE LINES...]: a kcap.conf for the test server (user root, the test's key,
+# port and known_hosts, path SSH_SRV/dumps) plus MORE LINES.
+ssh_conf() {
+	local f=$1
+	shift
+	{
+		echo "ssh root@10.0.2.2"
+		echo "sshkey $SSH_KEY"
+		echo "sshport $SSH_PORT"
+		echo "ssh_known_hosts $SSH_DIR/known_hosts"
+		echo "path $SSH_SRV/dumps"
+		printf '%s\n' "$@"
+	} >"$f"
+}
+
+# ssh_check_dump DIR PANIC_RE BT_RE: a complete dump directory on the server: vmcore.flat,
+# vmcore-dmesg.txt, kexec-dmesg.log and nothing else, directory 0700, files 0600; the text;
+# vmcore.flat turned into a normal file by kcap convert, checked by lib.sh's readers; and
+# makedumpfile -R gives the same bytes as kcap convert.
+ssh_check_dump() {
+	local dir=$1 o=$T/out entries names got
+	mkdir -p "$o"
+	got=$(stat -c %a "$dir")
+	[ "$got" = 700 ] || check_err "expected $dir to have mode 700, got $got"
+	entries=$(ssh_ls "$dir")
+	names=$(awk '{ print $1 }' <<<"$entries" | sort | tr '\n' ' ')
+	note "dump directory $dir: $names"
+	[ "$names" = "kexec-dmesg.log vmcore-dmesg.txt vmcore.flat " ] ||
+		check_err "expected $dir to hold 'kexec-dmesg.log vmcore-dmesg.txt vmcore.flat ', got '$names'"
+	got=$(awk '$2 != "f" || $3 != 600 { print $1 ": " $2 " " $3 }' <<<"$entries" | tr '\n' ' ')
+	[ -z "$got" ] || check_err "expected regular files with mode 600 in $dir, got: $got"
+	[ ! -f "$dir/vmcore-dmesg.txt" ] || cap_check_text "$dir/vmcore-dmesg.txt"
+	[ -f "$dir/vmcore.flat" ] || return 0
+	note "vmcore.flat: $(stat -c %s "$dir/vmcore.flat") bytes"
+	rm -f "$o/vmcore" "$o/vmcore.R"
+	if "$BUILD/kcap" convert "$dir/vmcore.flat" "$o/vmcore" >"$o/convert.log" 2>&1; then
+		verify_dump "$o/vmcore" "$CAP_MARKER" "$2" "$3"
+	else
+		check_err "kcap convert $dir/vmcore.flat failed: $(tail -n 2 "$o/convert.log")"
+	fi
+	if makedumpfile -R "$o/vmcore.R" <"$dir/vmcore.flat" >"$o/makedumpfile-R.log" 2>&1; then
+		cmp -s "$o/vmcore" "$o/vmcore.R" ||
+			check_err "makedumpfile -R and kcap convert of $dir/vmcore.flat differ"
+	else
+		check_err "makedumpfile -R <$dir/vmcore.flat failed: $(tail -n 2 "$o/makedumpfile-R.log")"
+	fi
 }
 
 ssh_ls() {
