@@ -143,6 +143,14 @@ ssh_check_dump() {
 	else
 		check_err "kcap convert $dir/vmcore.flat failed: $(tail -n 2 "$o/convert.log")"
 	fi
+	# crash reads a flattened file directly too (README says so): the same PANIC: line
+	printf 'sys\nq\n' >"$o/crash-flat.cmds"
+	if crash -s "$VMLINUX" "$dir/vmcore.flat" -i "$o/crash-flat.cmds" </dev/null >"$o/crash-flat.out" 2>&1 &&
+		grep -qa 'PANIC: .*'"$2" "$o/crash-flat.out"; then
+		note "crash reads vmcore.flat directly: $(grep -a 'PANIC:' "$o/crash-flat.out" | head -n 1 | sed 's/^ *//')"
+	else
+		check_err "crash -s vmlinux $dir/vmcore.flat (flattened, read directly): no PANIC: line (see $o/crash-flat.out)"
+	fi
 	if makedumpfile -R "$o/vmcore.R" <"$dir/vmcore.flat" >"$o/makedumpfile-R.log" 2>&1; then
 		cmp -s "$o/vmcore" "$o/vmcore.R" ||
 			check_err "makedumpfile -R and kcap convert of $dir/vmcore.flat differ"
