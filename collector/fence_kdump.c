@@ -66,7 +66,7 @@ static void fence_child(const struct kcap_conf *c, const struct log_ctx *lc, int
 	early_child_signals();
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (net_here && net_up(c, lc) < 0) {
-		log_warnx("%s: fence_kdump: no network: the cluster gets no notification", tag);
+		log_warnx("%s: no network: the cluster gets no notification", tag);
 		_exit(1);
 	}
 	snprintf(list, sizeof(list), "%s", c->fence_nodes);
@@ -87,7 +87,7 @@ static void fence_child(const struct kcap_conf *c, const struct log_ctx *lc, int
 				tries = round + 1;
 				if (ret) {
 					if (tries == FENCE_RESOLVE_TRIES)
-						log_warnx("%s: fence_kdump: cannot resolve %s (%s): that node gets no notification",
+						log_warnx("%s: cannot resolve %s (%s): that node gets no notification",
 							  tag, n->name, gai_strerror(ret));
 					continue;
 				}
@@ -95,13 +95,13 @@ static void fence_child(const struct kcap_conf *c, const struct log_ctx *lc, int
 			if (sendto(n->fd, msg, sizeof(msg), 0, (struct sockaddr *)&n->addr,
 				   n->len) != (ssize_t)sizeof(msg)) {
 				if (!n->warned)
-					log_warn("%s: fence_kdump: send to %s port %d", tag, n->name,
+					log_warn("%s: send to %s port %d", tag, n->name,
 						 c->fence_port);
 				n->warned = 1;
 				continue;
 			}
 			if (!n->sent++)
-				log_info("%s: fence_kdump: notifying %s port %d every %d s%s", tag,
+				log_info("%s: notifying %s port %d every %d s%s", tag,
 					 n->name, c->fence_port, c->fence_interval,
 					 c->fence_count ? "" : " until the capture ends");
 		}
@@ -130,14 +130,14 @@ void fence_kdump_start(const struct kcap_conf *c, const struct log_ctx *lc)
 	if (net_later) {
 		ret = net_up(c, lc);
 		if (ret < 0) {
-			log_errno(ret, "%s: fence_kdump: no network: the cluster gets no notification",
+			log_errno(ret, "%s: no network: the cluster gets no notification",
 				  lc->tag);
 			return;
 		}
 	}
 	pid = fork();
 	if (pid < 0) {
-		log_warn("%s: fence_kdump: fork (no notifications: the cluster may fence this node)",
+		log_warn("%s: fork (no notifications: the cluster may fence this node)",
 			 lc->tag);
 		return;
 	}

@@ -14,7 +14,8 @@ trap 'ssh_server_stop; lib_cleanup' EXIT
 
 KILL_AT=$((2 * 1024 * 1024))
 killed_at=""
-# kill_mid_dump LOG MONITOR_IN: run_qemu's hook, every 0.2 s.
+# kill_mid_dump LOG MONITOR_IN: run_qemu's hook, every 0.2 s (called through QEMU_HOOK).
+# shellcheck disable=SC2317
 kill_mid_dump() {
 	local f size
 	[ -z "$killed_at" ] || return 0

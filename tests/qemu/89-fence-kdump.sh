@@ -36,9 +36,13 @@ mkdisk_gpt "$T/disk.img" 256 "ext4:250:KCAPDUMP:$uuid"
 	date +%s.%N >"$T/fence_kdump.at"
 ) &
 FK_PID=$!
-sleep 0.5
-grep -q "waiting for message from '127.0.0.1'" "$T/fence_kdump.log" ||
-	fail "the fence_kdump listener did not start: $(tail -n 3 "$T/fence_kdump.log")"
+# (its messages go to a file, buffered until it exits: wait for its socket instead)
+for _ in $(seq 50); do
+	ss -Hlun "sport = :$port" | grep -q . && break
+	sleep 0.1
+done
+ss -Hlun "sport = :$port" | grep -q . ||
+	fail "the fence_kdump listener does not listen on UDP port $port: $(tail -n 3 "$T/fence_kdump.log")"
 cap_boot --panic sysrq --disk "$T/disk.img" --watch 'kcap: .* starting as PID 1'
 t_end=$(date +%s.%N)
 wait "$FK_PID" 2>/dev/null || true
@@ -56,7 +60,7 @@ if [ "$rc" = 0 ]; then
 		check_err "expected the notification between the collector's start ($CAP_WATCH_AT) and QEMU's end ($t_end), got $at"
 	note "fence_kdump accepted the notification $(cap_secs "$CAP_WATCH_AT" "$at")s after the collector started"
 fi
-cap_need_klog "sending" 'fence_kdump: fence_kdump: notifying 10\.0\.2\.2 port [0-9]+ every 1 s until the capture ends'
+cap_need_klog "sending" 'fence_kdump: notifying 10\.0\.2\.2 port [0-9]+ every 1 s until the capture ends'
 cap_need_klog "result" "capture complete: vmcore on target 1/1 \\(ext4 UUID=$uuid\\)"
 dirs=$(cap_dump_dirs "$T/disk.img" 1 /var/crash)
 [ "$(wc -w <<<"$dirs")" = 1 ] ||

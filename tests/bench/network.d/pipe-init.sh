@@ -8,6 +8,7 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# shellcheck disable=SC1091 # written by tests/bench/network into the image
 . /bench/env
 up() { cut -d' ' -f1 /proc/uptime; }
 while read -r m; do insmod "$m"; done </bench/modules
