@@ -22,6 +22,7 @@
 #include "capture.h"
 #include "log.h"
 #include "modules.h"
+#include "net.h"
 #include "save.h"
 #include "script.h"
 #include "target.h"
@@ -87,6 +88,7 @@ static const struct target_kind {
 } targets[] = {
 	{ TARGET_EXT4, target_fs_prepare, target_fs_release },
 	{ TARGET_RAW, target_raw_prepare, target_raw_release },
+	{ TARGET_NFS, target_nfs_prepare, target_nfs_release },
 };
 #define NR_TARGETS	(sizeof(targets) / sizeof(targets[0]))
 
@@ -118,6 +120,7 @@ int capture_worker(void *arg)
 		return 1;
 	}
 	modules_load(c->extra_modules);
+	net_netconsole(c, &(const struct log_ctx){ "netconsole", "" });	/* best effort, if configured */
 	capture_script("kdump_pre", c->kdump_pre, NULL);
 
 	if (!c->nr_targets)
