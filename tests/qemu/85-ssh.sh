@@ -18,11 +18,10 @@ ssh_server_init "$T/ssh"
 ssh_known_hosts "$SSH_DIR/known_hosts" 10.0.2.2
 ssh_conf "$T/kcap.conf" "core_collector makedumpfile -c -d 31"
 ssh_image "$T/kcap.img" "$T/kcap.conf"
-KCAP_IMG=$T/kcap.img
 ssh_server_start
 QEMU_NIC=("${SSH_NIC[@]}")
 mkdisk_gpt "$T/disk.img" 64 "ext4:60:SPARE:$(new_uuid)"
-cap_boot --panic sysrq --disk "$T/disk.img"
+cap_boot --image "$T/kcap.img" --panic sysrq --disk "$T/disk.img"
 ssh_server_stop
 
 dirs=$(find "$SSH_SRV/dumps" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort)

@@ -15,14 +15,13 @@ ssh_server_init "$T/ssh"
 ssh_known_hosts "$SSH_DIR/known_hosts" 10.0.2.2
 ssh_conf "$T/kcap.conf" "ext4 UUID=$uuid"
 ssh_image "$T/kcap.img" "$T/kcap.conf"
-KCAP_IMG=$T/kcap.img
 # another key authorized: the image's one is refused
 ssh-keygen -q -t ed25519 -N '' -C someone-else -f "$SSH_DIR/other" || fail "ssh-keygen failed"
 cp "$SSH_DIR/other.pub" "$SSH_DIR/authorized_keys"
 ssh_server_start
 QEMU_NIC=("${SSH_NIC[@]}")
 mkdisk_gpt "$T/disk.img" 256 "ext4:250:KCAPDUMP:$uuid"
-cap_boot --panic sysrq --disk "$T/disk.img"
+cap_boot --image "$T/kcap.img" --panic sysrq --disk "$T/disk.img"
 ssh_server_stop
 
 cap_need_klog "auth refused" 'target 1/2: ssh root@10\.0\.2\.2: mkdir: authentication refused: the server does not accept sshkey'

@@ -16,14 +16,13 @@ ssh_server_init "$T/ssh"
 ssh_known_hosts "$SSH_DIR/known_hosts" 10.0.2.2
 ssh_conf "$T/kcap.conf" "ext4 UUID=$uuid"
 ssh_image "$T/kcap.img" "$T/kcap.conf"
-KCAP_IMG=$T/kcap.img
 # the server now has another host key (the image keeps the old one)
 rm -f "$SSH_DIR/host_ed25519" "$SSH_DIR/host_ed25519.pub"
 ssh-keygen -q -t ed25519 -N '' -C another-host -f "$SSH_DIR/host_ed25519" || fail "ssh-keygen failed"
 ssh_server_start
 QEMU_NIC=("${SSH_NIC[@]}")
 mkdisk_gpt "$T/disk.img" 256 "ext4:250:KCAPDUMP:$uuid"
-cap_boot --panic sysrq --disk "$T/disk.img"
+cap_boot --image "$T/kcap.img" --panic sysrq --disk "$T/disk.img"
 ssh_server_stop
 
 cap_need_klog "refused" "target 1/2: ssh root@10\\.0\\.2\\.2: mkdir: the server's host key CHANGED"

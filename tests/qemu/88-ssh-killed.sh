@@ -38,12 +38,11 @@ ssh_known_hosts "$SSH_DIR/known_hosts" 10.0.2.2
 # enough to be cut in the middle
 ssh_conf "$T/kcap.conf" "ext4 UUID=$uuid" "core_collector makedumpfile -d 1"
 ssh_image "$T/kcap.img" "$T/kcap.conf"
-KCAP_IMG=$T/kcap.img
 ssh_server_start
 QEMU_NIC=("${SSH_NIC[@]}")
 QEMU_HOOK=kill_mid_dump
 mkdisk_gpt "$T/disk.img" 512 "ext4:500:KCAPDUMP:$uuid"
-cap_boot --panic sysrq --disk "$T/disk.img" --fill 64
+cap_boot --image "$T/kcap.img" --panic sysrq --disk "$T/disk.img" --fill 64
 QEMU_HOOK=""
 ssh_server_stop
 

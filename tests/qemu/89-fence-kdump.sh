@@ -24,7 +24,6 @@ fence_kdump_nodes 10.0.2.2
 fence_kdump_args -p $port -i 1
 EOC
 ssh_image "$T/kcap.img" "$T/kcap.conf"
-KCAP_IMG=$T/kcap.img
 QEMU_NIC=("${SSH_NIC[@]}")
 mkdisk_gpt "$T/disk.img" 256 "ext4:250:KCAPDUMP:$uuid"
 
@@ -43,7 +42,7 @@ for _ in $(seq 50); do
 done
 ss -Hlun "sport = :$port" | grep -q . ||
 	fail "the fence_kdump listener does not listen on UDP port $port: $(tail -n 3 "$T/fence_kdump.log")"
-cap_boot --panic sysrq --disk "$T/disk.img" --watch 'kcap: .* starting as PID 1'
+cap_boot --image "$T/kcap.img" --panic sysrq --disk "$T/disk.img" --watch 'kcap: .* starting as PID 1'
 t_end=$(date +%s.%N)
 wait "$FK_PID" 2>/dev/null || true
 FK_PID=""
