@@ -576,52 +576,53 @@ static int raw_end(struct capture *cap, struct sink *s, const struct log_ctx *lc
 
 /* --- a stream: a remote directory behind pipes (sink.h's struct sink_remote) ---------- */
 
+/*
+ * The dump directory, and vmcore-dmesg.txt in it in the same step (best
+ * effort): the log is made in memory first, so its size is known.
+ */
 static int stream_begin(struct capture *cap, struct sink *s, const struct log_ctx *lc)
 {
-	char name[128];
+	const char *tag = lc->tag;
+	char name[128], *buf = MAP_FAILED;
+	long n = -1;
+	int fd, ret;
 
 	if (!cap->opts.flat) {
 		log_info("%s: %s: a stream cannot seek: writing the flattened format (-F) whatever core_collector says",
-			 lc->tag, lc->what);
+			 tag, lc->what);
 		cap->opts.flat = 1;	/* stream_end puts the configured one back */
 	}
 	dumpdir_name(&cap->id, name, sizeof(name));
-	return s->remote->mkdir(s, name, lc);
-}
-
-/* Best effort: vmcore-dmesg.txt, made in memory first so its size is known. */
-static int stream_dmesg(struct capture *cap, struct sink *s, const struct log_ctx *lc)
-{
-	const char *tag = lc->tag;
-	char *buf = MAP_FAILED;
-	long n;
-	int fd, ret;
-
 	fd = memfd_create("vmcore-dmesg.txt", MFD_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0)
 		log_warn("%s: vmcore-dmesg.txt: memfd_create", tag);
-		return 0;
-	}
-	n = save_dmesg_fd(cap, fd);
-	if (n < 0) {
+	else
+		n = save_dmesg_fd(cap, fd);
+	if (fd >= 0 && n < 0)
 		log_errno((int)n, "%s: vmcore-dmesg.txt: cannot extract the crashed kernel's log",
 			  tag);
-		goto out_close;
-	}
 	if (n > 0) {
 		buf = mmap(NULL, (size_t)n, PROT_READ, MAP_SHARED, fd, 0);
 		if (buf == MAP_FAILED) {
 			log_warn("%s: vmcore-dmesg.txt: mmap of %ld bytes", tag, n);
-			goto out_close;
+			n = -1;
 		}
 	}
-	ret = s->remote->put(s, "vmcore-dmesg.txt", n > 0 ? buf : "", (size_t)n, lc);
-	if (!ret)
-		log_info("%s: vmcore-dmesg.txt: %ld bytes", tag, n);
+	ret = s->remote->mkdir(s, name, n >= 0 ? "vmcore-dmesg.txt" : NULL,
+			       n > 0 ? buf : "", n > 0 ? (size_t)n : 0, lc);
 	if (buf != MAP_FAILED)
 		munmap(buf, (size_t)n);
-out_close:
-	close(fd);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* vmcore-dmesg.txt went with the directory (stream_begin). */
+static int stream_dmesg(struct capture *cap, struct sink *s, const struct log_ctx *lc)
+{
+	(void)cap;
+	(void)s;
+	(void)lc;
 	return 0;
 }
 

@@ -35,8 +35,11 @@ struct sink;
  * (target_ssh.c). Each returns 0 or -errno, and logs what went wrong.
  */
 struct sink_remote {
-	/* mkdir <path>/<name>, else <name>-2, -3, ... (0700): the new one goes to s->dir */
-	int (*mkdir)(struct sink *s, const char *name, const struct log_ctx *lc);
+	/* mkdir <path>/<name>, else <name>-2, -3, ... (0700): the new one goes to s->dir.
+	 * With first: that small file too, as put() does, in the same step (one connection
+	 * less); its failure is logged and does not fail mkdir. */
+	int (*mkdir)(struct sink *s, const char *name, const char *first, const void *buf,
+		     size_t len, const struct log_ctx *lc);
 	/* a small file, whole: written as <name>.incomplete, checked to hold len bytes,
 	 * then renamed to name (0600) */
 	int (*put)(struct sink *s, const char *name, const void *buf, size_t len,

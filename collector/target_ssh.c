@@ -4,7 +4,8 @@
  * directory is on the server, reached by one dbclient run per step
  * (ssh.c); save.c drives the steps through the sink's remote operations:
  *
- *   mkdir   umask 077; mkdir -p <path>; mkdir <path>/<host>-<date>[-N]
+ *   mkdir   umask 077; mkdir -p <path>; mkdir <path>/<host>-<date>[-N]; and
+ *           vmcore-dmesg.txt in it, as put does (one connection for both)
  *   put     vmcore-dmesg.txt, kexec-dmesg.log: cat > NAME.incomplete, size
  *           checked, renamed
  *   open    cat > vmcore-incomplete: the flattened dump, as a stream
@@ -58,28 +59,45 @@ static void ssh_fail(const struct log_ctx *lc, const char *step, const struct ss
 
 /* --- the remote operations (sink.h) --------------------------------------------------- */
 
-static int ssh_mkdir(struct sink *s, const char *name, const struct log_ctx *lc)
+static int ssh_mkdir(struct sink *s, const char *name, const char *first, const void *buf,
+		     size_t len, const struct log_ctx *lc)
 {
 	struct ssh_target *t = s->remote_arg;
-	char qbase[PATH_MAX + 64], qname[256], cmd[SSH_CMD_MAX], *got, *nl;
+	char qbase[PATH_MAX + 64], qname[256], qtmp[160], qfirst[160], tmp[128], put[1024];
+	char cmd[SSH_CMD_MAX], step[160], *got, *nl;
 	struct ssh_proc p;
 	int ret;
 
 	if (ssh_quote(s->path, qbase, sizeof(qbase)) || ssh_quote(name, qname, sizeof(qname)))
 		return -ENAMETOOLONG;
+	put[0] = '\0';
+	if (first) {	/* then the first file, as ssh_put() does, in the new directory */
+		snprintf(tmp, sizeof(tmp), "%s.incomplete", first);
+		if (ssh_quote(tmp, qtmp, sizeof(qtmp)) || ssh_quote(first, qfirst, sizeof(qfirst)))
+			return -ENAMETOOLONG;
+		if (snprintf(put, sizeof(put),
+			 "cd -- \"$n\" && cat > %s || exit 6; "
+			 "m=$(wc -c < %s | tr -d ' ') || exit 7; "
+			 "[ \"$m\" = %zu ] || { echo \"kcap: %s holds $m bytes, %zu were sent\" >&2; exit 8; }; "
+			 "mv -- %s %s && printf 'KCAPOK %%s\\n' \"$m\"",
+			 qtmp, qtmp, len, tmp, len, qtmp, qfirst) >= (int)sizeof(put))
+			return -ENAMETOOLONG;
+	}
 	/* mkdir without -p fails on an existing name: take the next one, as dumpdir.c does */
-	snprintf(cmd, sizeof(cmd),
-		 "umask 077 && mkdir -p -- %s && cd -- %s || exit 2; n=%s; i=1; "
-		 "while ! mkdir -- \"$n\" 2>/dev/null; do "
-		 "[ -e \"$n\" ] || { mkdir -- \"$n\"; exit 3; }; "
-		 "i=$((i + 1)); [ $i -le %d ] || exit 4; n=%s-$i; done; "
-		 "printf 'KCAPDIR %%s\\n' \"$n\"",
-		 qbase, qbase, qname, SSH_MAX_SUFFIX, qname);
+	if (snprintf(cmd, sizeof(cmd),
+		     "umask 077 && mkdir -p -- %s && cd -- %s || exit 2; n=%s; i=1; "
+		     "while ! mkdir -- \"$n\" 2>/dev/null; do "
+		     "[ -e \"$n\" ] || { mkdir -- \"$n\"; exit 3; }; "
+		     "i=$((i + 1)); [ $i -le %d ] || exit 4; n=%s-$i; done; "
+		     "printf 'KCAPDIR %%s\\n' \"$n\"; %s",
+		     qbase, qbase, qname, SSH_MAX_SUFFIX, qname, put) >= (int)sizeof(cmd))
+		return -ENAMETOOLONG;
 	log_info("%s: %s: connecting to port %d, making a dump directory under %s", lc->tag,
 		 lc->what, t->d.port, s->path);
-	ret = ssh_run(&t->d, cmd, NULL, 0, t->step_ms, &p);
+	/* a kernel log starts with '[', never with the 'y' dbclient would take as a yes */
+	ret = ssh_run(&t->d, cmd, first ? buf : NULL, len, t->step_ms + (int)(len / 1024), &p);
 	got = strstr(p.outbuf, "KCAPDIR ");
-	if (ret != 0 || !got) {
+	if (!got) {
 		ssh_fail(lc, "mkdir", &p, ret);
 		return ret < 0 ? ret : -EIO;
 	}
@@ -97,6 +115,12 @@ static int ssh_mkdir(struct sink *s, const char *name, const struct log_ctx *lc)
 	if (snprintf(s->dir, sizeof(s->dir), "%s/%s", s->path, got) >= (int)sizeof(s->dir))
 		return -ENAMETOOLONG;
 	log_info("%s: dump directory %s:%s", lc->tag, t->d.host, s->dir);
+	if (first && ret == 0 && nl && strstr(nl + 1, "KCAPOK ")) {
+		log_info("%s: %s: %zu bytes", lc->tag, first, len);
+	} else if (first) {
+		snprintf(step, sizeof(step), "%s (%zu bytes)", first, len);
+		ssh_fail(lc, step, &p, ret);	/* best effort: the directory is there */
+	}
 	return 0;
 }
 
