@@ -20,8 +20,10 @@
 #include <string.h>
 
 #include "capture.h"
+#include "fence_kdump.h"
 #include "log.h"
 #include "modules.h"
+#include "net.h"
 #include "save.h"
 #include "script.h"
 #include "target.h"
@@ -88,6 +90,8 @@ static const struct target_kind {
 	{ TARGET_EXT4, target_fs_prepare, target_fs_release },
 	{ TARGET_RAW, target_raw_prepare, target_raw_release },
 	{ TARGET_XFS, target_fs_prepare, target_fs_release },
+	{ TARGET_SSH, target_ssh_prepare, target_ssh_release },
+	{ TARGET_NFS, target_nfs_prepare, target_nfs_release },
 };
 #define NR_TARGETS	(sizeof(targets) / sizeof(targets[0]))
 
@@ -119,6 +123,8 @@ int capture_worker(void *arg)
 		return 1;
 	}
 	modules_load(c->extra_modules);
+	net_netconsole(c, &(const struct log_ctx){ "netconsole", "" });	/* best effort, if configured */
+	fence_kdump_start(c, &(const struct log_ctx){ "fence_kdump", "" });	/* if configured */
 	capture_script("kdump_pre", c->kdump_pre, NULL);
 
 	if (!c->nr_targets)
@@ -161,6 +167,7 @@ int capture_worker(void *arg)
 		save_finish(&s, &lc);
 		tk->release(&lc, &s);
 	}
+	fence_kdump_stop();
 	save_close(&cap);
 	return ok ? 0 : 1;
 }

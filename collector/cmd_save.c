@@ -2,7 +2,9 @@
 /*
  * kcap save [--raw] VMCORE DIR|DEVICE: what the capture kernel does with
  * one target, on the host: a directory sink (or --raw, a raw one) and
- * save.c's sequence, without kexec-dmesg.log.
+ * save.c's sequence, without kexec-dmesg.log. --ssh USER@HOST: the ssh
+ * target of the capture kernel (sshkey, sshport, ssh_known_hosts from
+ * --conf), DIR being the path on the server.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -15,14 +17,17 @@
 #include "log.h"
 #include "report.h"
 #include "save.h"
+#include "target.h"
 
 static void save_usage(void)
 {
 	fprintf(stderr,
 		"usage: kcap save [--conf FILE] [-c|-l|-E] [-F] [-d LEVEL] VMCORE DIR\n"
 		"       kcap save --raw [--conf FILE] [-c|-l|-E] [-F] [-d LEVEL] VMCORE DEVICE|FILE\n"
+		"       kcap save --ssh USER@HOST [--conf FILE] [-c|-l|-E] [-d LEVEL] VMCORE PATH\n"
 		"Saves VMCORE like the capture kernel does: DIR/<host>-<date>/vmcore-dmesg.txt\n"
-		"and vmcore, or (--raw) a raw target readable by `kcap savecore`.\n"
+		"and vmcore, or (--raw) a raw target readable by `kcap savecore`, or (--ssh)\n"
+		"HOST:PATH/<host>-<date>/vmcore.flat through dbclient (KCAP_DBCLIENT names it).\n"
 		"Prints the dump directory (or device). Exit 0 when the vmcore is complete.\n");
 }
 
@@ -31,10 +36,11 @@ int cmd_save(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "conf", required_argument, NULL, 'C' },
 		{ "raw", no_argument, NULL, 'R' },
+		{ "ssh", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *conffile = NULL;
+	const char *conffile = NULL, *ssh = NULL;
 	int elf = -1, comp = -1, flat = -1, level = -1, raw = 0;
 	struct kcap_conf conf;
 	struct capture cap;
@@ -53,6 +59,9 @@ int cmd_save(int argc, char **argv)
 			break;
 		case 'R':
 			raw = 1;
+			break;
+		case 'S':
+			ssh = optarg;
 			break;
 		case 'c':
 			elf = 0;
@@ -117,7 +126,21 @@ int cmd_save(int argc, char **argv)
 	if (save_open(&cap, argv[optind], &conf) < 0)
 		return 1;
 	lc.tag = "save";
-	if (raw) {
+	if (ssh) {
+		struct conf_target t = { .kind = TARGET_SSH };
+
+		snprintf(t.spec, sizeof(t.spec), "%s", ssh);
+		snprintf(conf.path, sizeof(conf.path), "%s", argv[optind + 1]);
+		snprintf(what, sizeof(what), "ssh %s", ssh);
+		lc.what = what;
+		ret = target_ssh_prepare(&conf, &t, 1, &lc, &s);
+		if (!ret) {
+			ret = save_to_sink(&cap, &s, &lc);
+			if (!ret)
+				printf("%s\n", s.dir);
+			target_ssh_release(&lc, &s);
+		}
+	} else if (raw) {
 		snprintf(what, sizeof(what), "raw %s", argv[optind + 1]);
 		lc.what = what;
 		ret = sink_init(&s, SINK_RAW, argv[optind + 1]);

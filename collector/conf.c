@@ -54,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "conf.h"
 #include "dump_read.h"
@@ -64,6 +65,11 @@
 #define DEFAULT_COLLECTOR	"makedumpfile -c -d 31"
 #define DEFAULT_CAPTURE_TIMEOUT	600
 #define DEFAULT_DEVICE_TIMEOUT	30
+#define DEFAULT_SSH_PORT	22
+#define DEFAULT_KNOWN_HOSTS	"/etc/kcap/known_hosts"	/* kcapctl propagate writes it */
+#define DEFAULT_FENCE_PORT	7410	/* fence_kdump_send's default */
+#define DEFAULT_FENCE_INTERVAL	10
+#define FENCE_MAX_NODES		16
 
 #define CONF_LINE_MAX		1024	/* longer lines are refused */
 #define CONF_MSG_MAX		512
@@ -83,6 +89,10 @@ enum conf_slot {
 	SLOT_POST,
 	SLOT_CAPTURE_TIMEOUT,
 	SLOT_DEVICE_TIMEOUT,
+	SLOT_NETWORK,		/* network targets and netconsole */
+	SLOT_NETCONSOLE,
+	SLOT_NFS_OPTIONS,
+	SLOT_NFS_VERS,
 	SLOT_MAX,
 	SLOT_NONE = -1,		/* may repeat */
 };
@@ -776,6 +786,164 @@ static int set_unsupported(struct pctx *p, const struct directive *d, char *val)
 	return bad(p, "'%s' %s", d->name, d->why);
 }
 
+/* ---- network targets and netconsole (net.c, target_nfs.c) ---- */
+
+/* An IPv4 or IPv6 address (no brackets): its family, or 0. */
+static int addr_family(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, s, buf) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, s, buf) == 1)
+		return AF_INET6;
+	return 0;
+}
+
+/* aa:bb:cc:dd:ee:ff */
+static int is_mac(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 6; i++, s += 3)
+		if (!is_hex((unsigned char)s[0]) || !is_hex((unsigned char)s[1]) ||
+		    s[2] != (i < 5 ? ':' : '\0'))
+			return 0;
+	return 1;
+}
+
+/* network <dev>[,<addr>/<prefix>|dhcp[,<gateway>[,<dns>]]] (net.h) */
+static int set_network(struct pctx *p, const struct directive *d, char *val)
+{
+	struct conf_net n;
+	char *f[4] = { NULL }, *s = val, *slash;
+	int nf = 0, fam = 0;
+	long prefix;
+
+	memset(&n, 0, sizeof(n));
+	if (has_space(val))
+		return bad(p, "%s '%s': fields are separated by ',' without spaces", d->name, val);
+	for (;;) {
+		if (nf == 4)
+			return bad(p, "%s: more than 4 fields (<dev>,<addr>/<prefix>,<gateway>,<dns>)",
+				   d->name);
+		f[nf++] = s;
+		s = strchr(s, ',');
+		if (!s)
+			break;
+		*s++ = '\0';
+	}
+	if (!f[0][0])
+		return bad(p, "%s: empty interface (a name, a MAC or auto)", d->name);
+	if (strcmp(f[0], "auto")) {
+		if (!is_mac(f[0]) && (strlen(f[0]) >= 16 || strchr(f[0], '/') || strchr(f[0], ':')))
+			return bad(p, "%s %s: not an interface name or a MAC (aa:bb:cc:dd:ee:ff)",
+				   d->name, f[0]);
+		copy_str(n.dev, sizeof(n.dev), f[0]);
+	}
+	if (nf > 1 && f[1][0] && strcmp(f[1], "dhcp")) {
+		slash = strchr(f[1], '/');
+		if (!slash)
+			return bad(p, "%s %s: the address needs its prefix length (/24, /64)",
+				   d->name, f[1]);
+		*slash = '\0';
+		fam = addr_family(f[1]);
+		if (!fam)
+			return bad(p, "%s %s: not an IPv4 or IPv6 address", d->name, f[1]);
+		if (parse_uint(slash + 1, fam == AF_INET ? 32 : 128, &prefix) || prefix < 1)
+			return bad(p, "%s %s/%s: prefix length 1..%d expected", d->name, f[1],
+				   slash + 1, fam == AF_INET ? 32 : 128);
+		copy_str(n.addr, sizeof(n.addr), f[1]);
+		n.prefix = (int)prefix;
+	}
+	if (nf > 2 && f[2][0]) {
+		if (!fam)
+			return bad(p, "%s: a gateway without a static address", d->name);
+		if (addr_family(f[2]) != fam)
+			return bad(p, "%s %s: the gateway is not an address of the same family as %s",
+				   d->name, f[2], n.addr);
+		copy_str(n.gw, sizeof(n.gw), f[2]);
+	}
+	if (nf > 3 && f[3][0]) {
+		if (!addr_family(f[3]))
+			return bad(p, "%s %s: the DNS server must be an IPv4 or IPv6 address",
+				   d->name, f[3]);
+		copy_str(n.dns, sizeof(n.dns), f[3]);
+	}
+	p->c->net = n;
+	return 0;
+}
+
+/* netconsole <ipv4>:<port> or [<ipv6>]:<port> */
+static int set_netconsole(struct pctx *p, const struct directive *d, char *val)
+{
+	char host[64];
+	const char *colon;
+	size_t n;
+	long port;
+
+	if (val[0] == '[') {
+		colon = strstr(val, "]:");
+		if (!colon)
+			return bad(p, "%s %s: expected [<IPv6 address>]:<port>", d->name, val);
+		n = (size_t)(colon - val - 1);
+		colon++;
+		val++;
+	} else {
+		colon = strrchr(val, ':');
+		if (!colon)
+			return bad(p, "%s %s: expected <ip>:<port>", d->name, val);
+		n = (size_t)(colon - val);
+	}
+	if (n >= sizeof(host))
+		return bad(p, "%s: address too long", d->name);
+	memcpy(host, val, n);
+	host[n] = '\0';
+	if (!addr_family(host))
+		return bad(p, "%s %s: an IP address is needed (netconsole cannot resolve names)",
+			   d->name, host);
+	if (parse_uint(colon + 1, 65535, &port) || port < 1)
+		return bad(p, "%s %s: port 1..65535 expected", d->name, colon + 1);
+	snprintf(p->c->netconsole, sizeof(p->c->netconsole), "%s%s%s:%ld",
+		 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port);
+	return 0;
+}
+
+/* nfs_options vers=3,port=20490,...: no spaces, no options kcap must set itself */
+static int set_nfs_options(struct pctx *p, const struct directive *d, char *val)
+{
+	static const char *const own[] = { "hard", "intr", "addr=", "clientaddr=" };
+	const char *o;
+	size_t i, n;
+
+	if (has_space(val))
+		return bad(p, "%s '%s': comma separated mount options without spaces", d->name, val);
+	for (o = val; *o; o += n + (o[n] == ',')) {
+		n = strcspn(o, ",");
+		for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+			if (!strncmp(o, own[i], strlen(own[i])) &&
+			    (own[i][strlen(own[i]) - 1] == '=' || n == strlen(own[i])))
+				return bad(p, "%s: '%.*s' is not allowed (kcap mounts soft and sets the addresses itself)",
+					   d->name, (int)n, o);
+	}
+	if (copy_str(p->c->nfs_options, sizeof(p->c->nfs_options), val))
+		return bad(p, "%s: longer than %d bytes", d->name, CONF_STR_MAX - 1);
+	return 0;
+}
+
+static int set_nfs_vers(struct pctx *p, const struct directive *d, char *val)
+{
+	static const char *const ok[] = { "3", "4", "4.0", "4.1", "4.2" };
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(val, ok[i])) {
+			copy_str(p->c->nfs_vers, sizeof(p->c->nfs_vers), val);
+			return 0;
+		}
+	return bad(p, "%s %s: 3, 4, 4.0, 4.1 or 4.2 expected", d->name, val);
+}
+
 /* ---- host side (conf_host.c): kcapctl applies them, the capture kernel ignores them ---- */
 
 static int set_host(struct pctx *p, const struct directive *d, char *val)
@@ -784,6 +952,125 @@ static int set_host(struct pctx *p, const struct directive *d, char *val)
 
 	if (conf_host_set(&p->c->host, (enum conf_host_key)d->arg, val, err, sizeof(err)))
 		return bad(p, "%s", err);
+	return 0;
+}
+
+/* ---- ssh target and fence_kdump (target_ssh.c, fence_kdump.c) ---- */
+
+static int set_sshport(struct pctx *p, const struct directive *d, char *val)
+{
+	long v;
+
+	if (parse_uint(val, 65535, &v) || v < 1)
+		return bad(p, "%s %s: expected a TCP port, 1 to 65535", d->name, val);
+	p->c->ssh_port = (int)v;
+	return 0;
+}
+
+static int set_known_hosts(struct pctx *p, const struct directive *d, char *val)
+{
+	if (val[0] != '/' || has_space(val))
+		return bad(p, "%s %s: must be one absolute path", d->name, val);
+	if (copy_str(p->c->ssh_known_hosts, sizeof(p->c->ssh_known_hosts), val))
+		return bad(p, "%s: longer than %zu bytes", d->name, sizeof(p->c->ssh_known_hosts) - 1);
+	return 0;
+}
+
+/* Host names and addresses (IPv6 too): letters, digits and . - _ : */
+static int valid_node(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr(".-_:", s[i]))
+			return 0;
+	return n > 0;
+}
+
+/* Space separated nodes; a later line replaces an earlier one, as kdumpctl reads it. */
+static int set_fence_nodes(struct pctx *p, const struct directive *d, char *val)
+{
+	char nodes[CONF_STR_MAX] = "";
+	const char *s, *e;
+	size_t len = 0, n;
+	int count = 0;
+
+	for (s = val; *s; s = e) {
+		while (is_space((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		for (e = s; *e && !is_space((unsigned char)*e); e++)
+			;
+		n = (size_t)(e - s);
+		if (!valid_node(s, n))
+			return bad(p, "%s: '%.*s' is not a host name or address", d->name, (int)n, s);
+		if (++count > FENCE_MAX_NODES)
+			return bad(p, "%s: more than %d nodes", d->name, FENCE_MAX_NODES);
+		if (len + n + 2 > sizeof(nodes))
+			return bad(p, "%s: longer than %zu bytes", d->name, sizeof(nodes) - 1);
+		if (len)
+			nodes[len++] = ' ';
+		memcpy(nodes + len, s, n);
+		len += n;
+		nodes[len] = '\0';
+	}
+	if (!count)
+		return bad(p, "%s: no node given", d->name);
+	copy_str(p->c->fence_nodes, sizeof(p->c->fence_nodes), nodes);
+	return 0;
+}
+
+/* fence_kdump_send's options: -p PORT -f auto|ipv4|ipv6 -c COUNT -i INTERVAL -v */
+static int set_fence_args(struct pctx *p, const struct directive *d, char *val)
+{
+	char buf[CONF_LINE_MAX], *opt, *arg, *save = NULL;
+	int port = DEFAULT_FENCE_PORT, interval = DEFAULT_FENCE_INTERVAL, count = 0, family = 0;
+	long v;
+
+	if (copy_str(buf, sizeof(buf), val))
+		return bad(p, "%s: too long", d->name);
+	for (opt = strtok_r(buf, " \t", &save); opt; opt = strtok_r(NULL, " \t", &save)) {
+		if (!strcmp(opt, "-v"))
+			continue;	/* fence_kdump_send's verbose: kcap logs every node anyway */
+		if (strlen(opt) != 2 || opt[0] != '-' || !strchr("pfci", opt[1]))
+			return bad(p, "%s: unknown option '%s' (-p PORT, -i INTERVAL, -c COUNT, -f auto|ipv4|ipv6, -v)",
+				   d->name, opt);
+		arg = strtok_r(NULL, " \t", &save);
+		if (!arg)
+			return bad(p, "%s: %s needs a value", d->name, opt);
+		switch (opt[1]) {
+		case 'p':
+			if (parse_uint(arg, 65535, &v) || v < 1)
+				return bad(p, "%s -p %s: expected a UDP port, 1 to 65535", d->name, arg);
+			port = (int)v;
+			break;
+		case 'i':
+			if (parse_uint(arg, 3600, &v) || v < 1)
+				return bad(p, "%s -i %s: expected seconds, 1 to 3600", d->name, arg);
+			interval = (int)v;
+			break;
+		case 'c':
+			if (parse_uint(arg, 1000000, &v))
+				return bad(p, "%s -c %s: expected a count, 0 for no limit", d->name, arg);
+			count = (int)v;
+			break;
+		default:
+			if (!strcmp(arg, "auto"))
+				family = 0;
+			else if (!strcmp(arg, "ipv4"))
+				family = 4;
+			else if (!strcmp(arg, "ipv6"))
+				family = 6;
+			else
+				return bad(p, "%s -f %s: expected auto, ipv4 or ipv6", d->name, arg);
+			break;
+		}
+	}
+	p->c->fence_port = port;
+	p->c->fence_interval = interval;
+	p->c->fence_count = count;
+	p->c->fence_family = family;
 	return 0;
 }
 
@@ -809,6 +1096,12 @@ static const struct directive directives[] = {
 	{ "capture_timeout", set_timeout, SLOT_CAPTURE_TIMEOUT, 0, NULL },
 	{ "device_timeout", set_timeout, SLOT_DEVICE_TIMEOUT, 0, NULL },
 
+	/* network targets and netconsole (net.h, target_nfs.c) */
+	{ "network", set_network, SLOT_NETWORK, 0, NULL },
+	{ "netconsole", set_netconsole, SLOT_NETCONSOLE, 0, NULL },
+	{ "nfs_options", set_nfs_options, SLOT_NFS_OPTIONS, 0, NULL },
+	{ "nfs_vers", set_nfs_vers, SLOT_NFS_VERS, 0, NULL },
+
 	/* host side: panic triggers (sysctl) and retention, see conf_host.h */
 	{ "sysrq", set_host, SLOT_NONE, HOST_SYSRQ, NULL },
 	{ "panic_on_oops", set_host, SLOT_NONE, HOST_PANIC_ON_OOPS, NULL },
@@ -819,13 +1112,16 @@ static const struct directive directives[] = {
 	{ "panic_on_oom", set_host, SLOT_NONE, HOST_PANIC_ON_OOM, NULL },
 	{ "keep_old_dumps", set_host, SLOT_NONE, HOST_KEEP_OLD_DUMPS, NULL },
 
+	/* ssh target and fence_kdump (target_ssh.c, fence_kdump.c) */
+	{ "sshport", set_sshport, SLOT_NONE, 0, NULL },
+	{ "ssh_known_hosts", set_known_hosts, SLOT_NONE, 0, NULL },
+	{ "fence_kdump_nodes", set_fence_nodes, SLOT_NONE, 0, NULL },
+	{ "fence_kdump_args", set_fence_args, SLOT_NONE, 0, NULL },
 	{ "btrfs", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "ext2", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "ext3", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "minix", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
 	{ "virtiofs", set_unsupported, SLOT_NONE, 0, NOT_EXT4 },
-	{ "fence_kdump_nodes", set_unsupported, SLOT_NONE, 0,
-	  "not supported by kcap: without the fence_kdump notification a cluster may fence this node in the middle of the dump" },
 
 	{ "dracut_args", set_dracut_args, SLOT_NONE, 0,
 	  "kcap.img is not built by dracut" },
@@ -839,8 +1135,6 @@ static const struct directive directives[] = {
 	  "kcap does not manage crashkernel=" },
 	{ "kdump_emergency", set_ignored, SLOT_NONE, 0,
 	  "no emergency hook; use failure_action shell" },
-	{ "fence_kdump_args", set_ignored, SLOT_NONE, 0,
-	  "fence_kdump is not implemented" },
 
 	{ "net", set_unsupported, SLOT_NONE, 0, DEPRECATED "use nfs or ssh" },
 	{ "options", set_unsupported, SLOT_NONE, 0,
@@ -933,6 +1227,10 @@ void conf_init(struct kcap_conf *c)
 	c->capture_timeout = DEFAULT_CAPTURE_TIMEOUT;
 	c->device_timeout = DEFAULT_DEVICE_TIMEOUT;
 	conf_host_init(&c->host);
+	c->ssh_port = DEFAULT_SSH_PORT;
+	copy_str(c->ssh_known_hosts, sizeof(c->ssh_known_hosts), DEFAULT_KNOWN_HOSTS);
+	c->fence_port = DEFAULT_FENCE_PORT;
+	c->fence_interval = DEFAULT_FENCE_INTERVAL;
 }
 
 static void ctx_init(struct pctx *p, struct kcap_conf *c, const char *file,
@@ -1268,6 +1566,35 @@ int conf_format(const struct kcap_conf *c, char *buf, size_t len)
 		out(&o, "extra_modules %s\n", c->extra_modules);
 	out(&o, "capture_timeout %d\n", c->capture_timeout);
 	out(&o, "device_timeout %d\n", c->device_timeout);
+	/* ssh target and fence_kdump: only what differs from the defaults */
+	if (c->ssh_port != DEFAULT_SSH_PORT)
+		out(&o, "sshport %d\n", c->ssh_port);
+	if (strcmp(c->ssh_known_hosts, DEFAULT_KNOWN_HOSTS))
+		out(&o, "ssh_known_hosts %s\n", c->ssh_known_hosts);
+	if (c->fence_nodes[0])
+		out(&o, "fence_kdump_nodes %s\n", c->fence_nodes);
+	if (c->fence_port != DEFAULT_FENCE_PORT || c->fence_interval != DEFAULT_FENCE_INTERVAL ||
+	    c->fence_count || c->fence_family)
+		out(&o, "fence_kdump_args -p %d -i %d -c %d -f %s\n", c->fence_port,
+		    c->fence_interval, c->fence_count,
+		    c->fence_family == 4 ? "ipv4" : c->fence_family == 6 ? "ipv6" : "auto");
+	if (c->net.dev[0] || c->net.addr[0] || c->net.dns[0]) {
+		char a[80];
+
+		if (c->net.addr[0])
+			snprintf(a, sizeof(a), "%s/%d", c->net.addr, c->net.prefix);
+		else
+			snprintf(a, sizeof(a), "dhcp");
+		out(&o, "network %s,%s%s%s%s%s\n", c->net.dev[0] ? c->net.dev : "auto", a,
+		    c->net.gw[0] || c->net.dns[0] ? "," : "", c->net.gw,
+		    c->net.dns[0] ? "," : "", c->net.dns);
+	}
+	if (c->netconsole[0])
+		out(&o, "netconsole %s\n", c->netconsole);
+	if (c->nfs_options[0])
+		out(&o, "nfs_options %s\n", c->nfs_options);
+	if (c->nfs_vers[0])
+		out(&o, "nfs_vers %s\n", c->nfs_vers);
 	o.pos += conf_host_format(&c->host, buf + o.pos, o.pos < len ? len - o.pos : 0);
 	if (c->panic_set)
 		out(&o, "# kcap.panic=%d from the kernel command line\n",

@@ -42,6 +42,15 @@ struct conf_target {
 	int line;			/* line in the file, 0 for command line */
 };
 
+/* "network": the capture kernel's address (net.h); dev "" = auto, addr "" = DHCP */
+struct conf_net {
+	char dev[32];			/* interface name or MAC, "" for the first Ethernet one */
+	char addr[64];			/* IPv4/IPv6 address, "" for DHCP */
+	int prefix;
+	char gw[64];			/* "" for no default route */
+	char dns[64];			/* "" to keep the image's /etc/resolv.conf */
+};
+
 struct kcap_conf {
 	/* tried in order: a fallback chain (kcap addition) */
 	struct conf_target targets[CONF_MAX_TARGETS];
@@ -72,6 +81,21 @@ struct kcap_conf {
 	int panic_set;
 
 	struct conf_host host;		/* kcapctl's directives (conf_host.c) */
+
+	/* ssh target and fence_kdump (target_ssh.c, fence_kdump.c) */
+	int ssh_port;			/* "sshport": default 22 */
+	char ssh_known_hosts[PATH_MAX];	/* "ssh_known_hosts": default /etc/kcap/known_hosts */
+	char fence_nodes[CONF_STR_MAX];	/* "fence_kdump_nodes": space separated, "" = off */
+	int fence_port;			/* "fence_kdump_args -p": default 7410 */
+	int fence_interval;		/* -i: seconds between messages, default 10 */
+	int fence_count;		/* -c: messages per node, 0 = until the capture ends */
+	int fence_family;		/* -f: 0 auto, 4 ipv4, 6 ipv6 */
+
+	/* network targets and netconsole (net.c, target_nfs.c) */
+	struct conf_net net;		/* "network" */
+	char netconsole[CONF_STR_MAX];	/* "netconsole <ip>:<port>", "" = off */
+	char nfs_options[CONF_STR_MAX];	/* "nfs_options": mount options added to kcap's */
+	char nfs_vers[8];		/* "nfs_vers": 3, 4, 4.0, 4.1, 4.2; "" = 4.2, then 4.1, 4.0 */
 };
 
 /* Messages from the parser: file:line: reason. Called for every problem. */

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE	/* memfd_create: a stream sink's vmcore-dmesg.txt is made in memory */
 /*
  * Saving one dump into a sink (save.h): the steps are the same for every
  * kind of sink and are run in one place, save_to_sink():
@@ -10,7 +11,11 @@
  *   end       raw: the header says "failed" if it did; close
  *   finish    kexec-dmesg.log (save_finish)            (best effort)
  *
- * sink_steps[] says how each kind of sink does each step.
+ * sink_steps[] says how each kind of sink does each step. A stream sink
+ * (a remote directory behind pipes, sink.h's struct sink_remote) cannot
+ * seek and has no free-space figure: it always gets the flattened format
+ * and no space check; its files are renamed only once the far side says
+ * they are whole.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -198,6 +204,13 @@ static int save_check_space(struct capture *cap, const struct log_ctx *lc, uint6
 	return 0;
 }
 
+static int save_is_pipe(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
 /*
  * Must: dumpfile_write() at base with progress lines, fsync; logs the
  * result either way. where names the output for the log.
@@ -219,7 +232,8 @@ static int save_write_dump(struct capture *cap, const struct log_ctx *lc, int fd
 		 save_format_name(&cap->opts, fmt, sizeof(fmt)), cap->opts.dump_level);
 	ret = dumpfile_write(&cap->dump, &cap->opts, &cap->plan, fd, base, st);
 	cap->opts.progress = NULL;
-	if (ret == 0 && fsync(fd) < 0)
+	/* a pipe has nothing to sync: the far side says whether all arrived */
+	if (ret == 0 && !save_is_pipe(fd) && fsync(fd) < 0)
 		ret = -errno;
 	ms = progress_elapsed_ms(&pr);
 	report_dump(ret, st, ms);
@@ -278,27 +292,29 @@ out_close:
 
 /*
  * The capture kernel's own log, like `dmesg` prints it: syslog(2)'s
- * "<6>[    1.234567] text" with the "<N>" taken off.
+ * "<6>[    1.234567] text" with the "<N>" taken off. A malloc'd buffer
+ * (*len bytes), or NULL after logging why.
  */
-static void save_kexec_dmesg(int dirfd, const char *tag)
+static char *save_kexec_text(const char *tag, size_t *len)
 {
 	char *buf, *p, *line, *end;
-	int fd, size, n;
+	int size, n;
 
 	size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
 	if (size <= 0) {
 		log_warn("%s: kexec-dmesg.log: syslog(SIZE_BUFFER)", tag);
-		return;
+		return NULL;
 	}
 	buf = malloc((size_t)size + 1);
 	if (!buf) {
 		log_warn("%s: kexec-dmesg.log: %d bytes", tag, size);
-		return;
+		return NULL;
 	}
 	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
 	if (n < 0) {
 		log_warn("%s: kexec-dmesg.log: syslog(READ_ALL)", tag);
-		goto out_free;
+		free(buf);
+		return NULL;
 	}
 	buf[n] = '\0';
 	/* strip "<N>" in place: the text only gets shorter */
@@ -314,12 +330,25 @@ static void save_kexec_dmesg(int dirfd, const char *tag)
 		memmove(p, line, (size_t)(end - line));
 		p += end - line;
 	}
+	*len = (size_t)(p - buf);
+	return buf;
+}
+
+static void save_kexec_dmesg(int dirfd, const char *tag)
+{
+	size_t len;
+	char *buf;
+	int fd;
+
+	buf = save_kexec_text(tag, &len);
+	if (!buf)
+		return;
 	fd = dumpdir_open_new(dirfd, "kexec-dmesg.log");
 	if (fd < 0) {
 		log_errno(fd, "%s: kexec-dmesg.log", tag);
 		goto out_free;
 	}
-	if (write(fd, buf, (size_t)(p - buf)) != p - buf || fsync(fd) < 0)
+	if (write(fd, buf, len) != (ssize_t)len || fsync(fd) < 0)
 		log_warn("%s: kexec-dmesg.log: write", tag);
 	close(fd);
 out_free:
@@ -545,6 +574,114 @@ static int raw_end(struct capture *cap, struct sink *s, const struct log_ctx *lc
 	return ret;
 }
 
+/* --- a stream: a remote directory behind pipes (sink.h's struct sink_remote) ---------- */
+
+/*
+ * The dump directory, and vmcore-dmesg.txt in it in the same step (best
+ * effort): the log is made in memory first, so its size is known.
+ */
+static int stream_begin(struct capture *cap, struct sink *s, const struct log_ctx *lc)
+{
+	const char *tag = lc->tag;
+	char name[128], *buf = MAP_FAILED;
+	long n = -1;
+	int fd, ret;
+
+	if (!cap->opts.flat) {
+		log_info("%s: %s: a stream cannot seek: writing the flattened format (-F) whatever core_collector says",
+			 tag, lc->what);
+		cap->opts.flat = 1;	/* stream_end puts the configured one back */
+	}
+	dumpdir_name(&cap->id, name, sizeof(name));
+	fd = memfd_create("vmcore-dmesg.txt", MFD_CLOEXEC);
+	if (fd < 0)
+		log_warn("%s: vmcore-dmesg.txt: memfd_create", tag);
+	else
+		n = save_dmesg_fd(cap, fd);
+	if (fd >= 0 && n < 0)
+		log_errno((int)n, "%s: vmcore-dmesg.txt: cannot extract the crashed kernel's log",
+			  tag);
+	if (n > 0) {
+		buf = mmap(NULL, (size_t)n, PROT_READ, MAP_SHARED, fd, 0);
+		if (buf == MAP_FAILED) {
+			log_warn("%s: vmcore-dmesg.txt: mmap of %ld bytes", tag, n);
+			n = -1;
+		}
+	}
+	ret = s->remote->mkdir(s, name, n >= 0 ? "vmcore-dmesg.txt" : NULL,
+			       n > 0 ? buf : "", n > 0 ? (size_t)n : 0, lc);
+	if (buf != MAP_FAILED)
+		munmap(buf, (size_t)n);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* vmcore-dmesg.txt went with the directory (stream_begin). */
+static int stream_dmesg(struct capture *cap, struct sink *s, const struct log_ctx *lc)
+{
+	(void)cap;
+	(void)s;
+	(void)lc;
+	return 0;
+}
+
+static int stream_space(struct capture *cap, struct sink *s, const struct log_ctx *lc)
+{
+	(void)cap;
+	(void)s;
+	log_info("%s: %s: no free space figure over a stream: not checked", lc->tag, lc->what);
+	return 0;
+}
+
+/* Must: the dump into vmcore-incomplete, renamed vmcore.flat once the far side has all of it. */
+static int stream_dump(struct capture *cap, struct sink *s, const struct log_ctx *lc)
+{
+	const char *tag = lc->tag;
+	struct dumpfile_stats st;
+	char where[PATH_MAX + 32];
+	int fd, ret, ret2;
+
+	snprintf(where, sizeof(where), "%s/%s", s->dir, CAPTURE_SPLIT);
+	ret = s->remote->open(s, CAPTURE_SPLIT, &fd, lc);
+	if (ret < 0)
+		return ret;
+	ret = save_write_dump(cap, lc, fd, 0, where, &st);
+	ret2 = s->remote->close(s, CAPTURE_SPLIT, "vmcore.flat", ret == 0, st.bytes_written, lc);
+	if (ret < 0) {
+		log_warnx("%s: kept %s (whatever arrived of it)", tag, where);
+		return ret;
+	}
+	if (ret2 < 0)
+		return ret2;
+	log_info("%s: vmcore saved: %s/vmcore.flat (flattened: kcap convert or makedumpfile -R makes a normal file of it)",
+		 tag, s->dir);
+	return 0;
+}
+
+static int stream_end(struct capture *cap, struct sink *s, const struct log_ctx *lc, int ret)
+{
+	(void)s;
+	(void)lc;
+	cap->opts.flat = cap->conf->flat;
+	return ret;
+}
+
+/* Best effort: kexec-dmesg.log, also after a failure. */
+static void stream_finish(struct sink *s, const struct log_ctx *lc)
+{
+	size_t len;
+	char *buf;
+
+	if (!s->dir[0])
+		return;
+	buf = save_kexec_text(lc->tag, &len);
+	if (!buf)
+		return;
+	s->remote->put(s, "kexec-dmesg.log", buf, len, lc);
+	free(buf);
+}
+
 /* --- the sequence ------------------------------------------------------------------------ */
 
 static const struct sink_steps {
@@ -556,7 +693,7 @@ static const struct sink_steps {
 } sink_steps[] = {
 	[SINK_DIR] = { dir_begin, dir_dmesg, dir_space, dir_dump, dir_end },
 	[SINK_RAW] = { raw_begin, raw_dmesg, raw_space, raw_dump, raw_end },
-	/* SINK_STREAM: none yet (flattened, no space check, no rename) */
+	[SINK_STREAM] = { stream_begin, stream_dmesg, stream_space, stream_dump, stream_end },
 };
 #define NR_SINK_STEPS	(sizeof(sink_steps) / sizeof(sink_steps[0]))
 
@@ -565,7 +702,8 @@ int save_to_sink(struct capture *cap, struct sink *s, const struct log_ctx *lc)
 	const struct sink_steps *st;
 	int ret;
 
-	if ((size_t)s->kind >= NR_SINK_STEPS || !sink_steps[s->kind].begin) {
+	if ((size_t)s->kind >= NR_SINK_STEPS || !sink_steps[s->kind].begin ||
+	    (s->kind == SINK_STREAM && !s->remote)) {
 		log_warnx("%s: %s: no way to write this kind of place yet: skipping", lc->tag,
 			  lc->what);
 		return -ENOTSUP;
@@ -584,6 +722,10 @@ int save_to_sink(struct capture *cap, struct sink *s, const struct log_ctx *lc)
 
 void save_finish(struct sink *s, const struct log_ctx *lc)
 {
+	if (s->kind == SINK_STREAM && s->remote) {
+		stream_finish(s, lc);
+		s->dir[0] = '\0';	/* once */
+	}
 	if (s->dirfd >= 0) {
 		save_kexec_dmesg(s->dirfd, lc->tag);	/* also after a failure */
 		report_write(s->dirfd, s->dev[0] ? s->dev : s->path);

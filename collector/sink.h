@@ -25,7 +25,32 @@ struct log_ctx {
 enum sink_kind {
 	SINK_DIR,	/* a directory on a mounted file system: path/<host>-<date>/ */
 	SINK_RAW,	/* a block device (or a file) holding one dump: fmt_raw.h */
-	SINK_STREAM,	/* a pipe that cannot seek (flattened only): no target yet */
+	SINK_STREAM,	/* a remote directory reached by pipes that cannot seek (flattened only) */
+};
+
+struct sink;
+
+/*
+ * SINK_STREAM: how to reach the remote directory, given by the target
+ * (target_ssh.c). Each returns 0 or -errno, and logs what went wrong.
+ */
+struct sink_remote {
+	/* mkdir <path>/<name>, else <name>-2, -3, ... (0700): the new one goes to s->dir.
+	 * With first: that small file too, as put() does, in the same step (one connection
+	 * less); its failure is logged and does not fail mkdir. */
+	int (*mkdir)(struct sink *s, const char *name, const char *first, const void *buf,
+		     size_t len, const struct log_ctx *lc);
+	/* a small file, whole: written as <name>.incomplete, checked to hold len bytes,
+	 * then renamed to name (0600) */
+	int (*put)(struct sink *s, const char *name, const void *buf, size_t len,
+		   const struct log_ctx *lc);
+	/* a stream into tmp: *fd (a pipe) takes the bytes, sequentially */
+	int (*open)(struct sink *s, const char *tmp, int *fd, const struct log_ctx *lc);
+	/* ends the stream (closes the fd open gave). ok: the writer sent bytes bytes
+	 * and says it is complete; then tmp is renamed to name only if the far side
+	 * ended cleanly and holds exactly bytes bytes. !ok: tmp stays as it is. */
+	int (*close)(struct sink *s, const char *tmp, const char *name, int ok, uint64_t bytes,
+		     const struct log_ctx *lc);
 };
 
 struct sink {
@@ -40,6 +65,8 @@ struct sink {
 	uint64_t size;		/* RAW: bytes on the device */
 	struct raw_header hdr;	/* RAW: what the header says */
 	int mark_failed;	/* RAW: a failure is to be written into the header */
+	const struct sink_remote *remote;	/* STREAM: the target's, with its state */
+	void *remote_arg;
 };
 
 /* An empty sink of this kind at path (no fds open). 0, -ENAMETOOLONG. */

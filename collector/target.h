@@ -24,4 +24,16 @@ int target_raw_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 		       const struct log_ctx *lc, struct sink *s);
 void target_raw_release(const struct log_ctx *lc, struct sink *s);
 
+/* ssh (target_ssh.c): a remote directory over dbclient; a stream sink. */
+int target_ssh_prepare(const struct kcap_conf *c, const struct conf_target *t, int n,
+		       const struct log_ctx *lc, struct sink *s);
+/* stops dbclient if it still runs, removes its private HOME. */
+void target_ssh_release(const struct log_ctx *lc, struct sink *s);
+
+/* nfs (target_nfs.c): net_up(), mount host:/export on /mnt/target<n> (issue 14). */
+int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, int n,
+		       const struct log_ctx *lc, struct sink *s);
+/* unmount (bounded; forced and detached when the server is gone). */
+void target_nfs_release(const struct log_ctx *lc, struct sink *s);
+
 #endif

@@ -5,8 +5,10 @@
  * one key (sshkey) and pipes the dump into a remote command.
  */
 
-/* Size over speed: the smaller code paths of libtomcrypt. */
-#define DROPBEAR_SMALL_CODE 1
+/* Speed over size: the dump goes through these ciphers. libtomcrypt's small code paths
+ * made dbclient 2.5x slower than OpenSSH's ssh per byte (300 MB to a local sshd: 6.8 s
+ * against 2.6 s), the bottleneck of the ssh target. */
+#define DROPBEAR_SMALL_CODE 0
 
 /* Ciphers. chacha20-poly1305 is OpenSSH's first choice and fast without AES-NI; aes-ctr
  * (with hmac-sha2-256) is what FIPS-mode servers (RHEL) still allow. CBC, GCM, 3DES: off. */

@@ -34,6 +34,8 @@ $(DB_OUT)/Makefile: $(DB_SRC)/.kcap-unpacked scripts/pkg/dropbear.mk | $(UAPI)/.
 # build.log.
 $(B)/dbclient: $(DB_OUT)/Makefile scripts/pkg/dropbear-localoptions.h
 	cp scripts/pkg/dropbear-localoptions.h $(DB_OUT)/localoptions.h
+	# (its Makefile does not know its objects depend on localoptions.h: start clean)
+	$(MAKE) -C $(DB_OUT) clean >/dev/null 2>&1 || true
 	$(MAKE) -C $(DB_OUT) PROGRAMS="dbclient dropbearconvert" \
 		dbclient dropbearconvert >$(DB_OUT)/build.log 2>&1 || \
 		{ grep -B2 -A8 -m3 'error' $(DB_OUT)/build.log; exit 1; }

@@ -46,13 +46,14 @@ cap_watch() {
 # CAPTURE_SECS (and CAP_WATCH_AT, CAP_QUIT_AT: see --watch).
 #   --panic KIND --kcap OPTS --kcap-file OPTS --prod-append OPTS --fill MIB   as capture_test
 #   --disk IMG            a virtio disk; repeat for more (vda, vdb, ... in this order)
+#   --image IMG           this capture initramfs instead of build/kcap.img
 #   --prod-panic N        kernel.panic of the production kernel (lib.sh's panic= otherwise)
 #   --log NAME            the serial log is $T/NAME.log (default serial)
 #   --watch RE            CAP_WATCH_AT: host time (s.ns) when RE first showed in the serial log
 #   --quit-after S        with --watch: S seconds after RE showed, quit QEMU through its
 #                         monitor (CAP_QUIT_AT: when; empty if QEMU had ended by itself)
 cap_boot() {
-	local panic=sysrq kcap="" kcap_file="" extra="" disks=() log=serial watch="" quit=""
+	local panic=sysrq kcap="" kcap_file="" extra="" disks=() log=serial watch="" quit="" image=""
 	local pimg wpid="" marker append prod=$PROD_CMDLINE
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -62,6 +63,7 @@ cap_boot() {
 		--prod-append) extra+=" $2" ;;
 		--fill) extra+=" kcaptest.fill=$2" ;;
 		--disk) disks+=("$2") ;;
+		--image) image=$2 ;;
 		--prod-panic)
 			grep -qE ' panic=-?[0-9]+ ' <<<" $prod " ||
 				fail "cap_boot: no panic=N in lib.sh's PROD_CMDLINE: $prod"
@@ -77,7 +79,11 @@ cap_boot() {
 	[ ${#disks[@]} -gt 0 ] || fail "cap_boot: --disk is required"
 	kernel_setup --dbg
 	need_tools makedumpfile crash
-	prod_image
+	if [ -n "$image" ]; then
+		prod_image -o "$T/prod.img" -i "$image"
+	else
+		prod_image
+	fi
 	pimg=$PROD_IMG
 	if [ -n "$kcap_file" ]; then
 		# As capture_test: options with quotes of their own go in a file, in a small cpio

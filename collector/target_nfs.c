@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nfs target: "nfs <host>:/export" (or "[<IPv6>]:/export"), mounted by the
+ * collector with mount(2) and text options (no mount.nfs in the image), as
+ * a directory sink: the same <path>/<host>-<date>/ layout and rules as ext4.
+ *
+ * Options: kcap's own, then nfs_options from kcap.conf (a later option wins
+ * in the kernel's parser, so nfs_options may change timeo, retrans, port=,
+ * mountport=, ...):
+ *   vers=4.2, then 4.1, 4.0 if the server refuses the version; or the
+ *     version of nfs_vers (kcap.nfs_vers=3);
+ *   soft,timeo=50,retrans=2: a server that dies mid-dump fails the writes
+ *     with EIO after about 15 s instead of blocking the capture forever;
+ *   proto=tcp, addr=<resolved address> (the kernel does not resolve names);
+ *   v3: nolock (no lockd/statd in the image), mountproto=tcp; a server
+ *     without rpcbind needs port= and mountport= in nfs_options.
+ * Each mount(2) runs in a child process that is killed when device_timeout
+ * is over (a server that answers nothing cannot hang the capture); the
+ * worker's capture_timeout covers everything after it.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dumpdir.h"
+#include "log.h"
+#include "net.h"
+#include "target.h"
+
+#define NFS_OPTS	"soft,timeo=50,retrans=2,proto=tcp"
+#define NFS_OPTS_V3	"nolock,mountproto=tcp"
+#define NFS_UMOUNT_S	20	/* a clean unmount flushes what is left: give it time */
+#define NFS_POLL_MS	100
+
+static long nfs_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/*
+ * mount(2) or umount2(2) in a child, given up (child killed) after
+ * timeout_ms. 0, -errno of the call, or -ETIMEDOUT.
+ */
+static int nfs_call(const char *src, const char *mnt, const char *opts, int umount_flags,
+		    long timeout_ms)
+{
+	struct timespec ts = { 0, NFS_POLL_MS * 1000000L };
+	long deadline = nfs_now_ms() + timeout_ms;
+	int status, ret;
+	pid_t pid, w;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (src)
+			ret = mount(src, mnt, "nfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts);
+		else
+			ret = umount2(mnt, umount_flags);
+		/* an exit status holds 1..254; 255: an errno beyond that (the kernel's 524) */
+		_exit(ret < 0 ? (errno > 0 && errno < 255 ? errno : 255) : 0);
+	}
+	for (;;) {
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (nfs_now_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			/* an RPC in progress dies with SIGKILL; wait for it a little */
+			for (ret = 0; ret < 20 && waitpid(pid, &status, WNOHANG) == 0; ret++)
+				nanosleep(&ts, NULL);
+			return -ETIMEDOUT;
+		}
+		nanosleep(&ts, NULL);
+	}
+	if (!WIFEXITED(status))
+		return -EINTR;
+	if (WEXITSTATUS(status) == 255)
+		return -EPROTONOSUPPORT;
+	return -WEXITSTATUS(status);
+}
+
+/* Worth trying an older NFSv4 minor version: the server refused this one. */
+static int nfs_version_refused(int err)
+{
+	return err == -EPROTONOSUPPORT || err == -EINVAL || err == -EPROTO;
+}
+
+int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, int n,
+		       const struct log_ctx *lc, struct sink *s)
+{
+	static const char *const v4[] = { "4.2", "4.1", "4.0" };
+	const char *tag = lc->tag, *what = lc->what;
+	const char *const *vers = v4;
+	const char *colon, *one[1];
+	struct sockaddr_storage ss;
+	char host[256], addr[64], opts[CONF_STR_MAX * 2 + 128];
+	socklen_t len;
+	long t0, left;
+	int ret, i, nvers = 3;
+
+	sink_init(s, SINK_DIR, "");
+	ret = net_up(c, lc);
+	if (ret < 0) {
+		log_warnx("%s: %s: no network: skipping", tag, what);
+		return ret;
+	}
+	/* host:/export, [v6]:/export (conf.c checked the form) */
+	colon = t->spec[0] == '[' ? strstr(t->spec, "]:") + 1 : strchr(t->spec, ':');
+	if (!colon || (size_t)(colon - t->spec) >= sizeof(host)) {
+		log_warnx("%s: %s: not <host>:/<export>: skipping", tag, what);
+		return -EINVAL;
+	}
+	memcpy(host, t->spec, (size_t)(colon - t->spec));
+	host[colon - t->spec] = '\0';
+	t0 = nfs_now_ms();
+	ret = net_resolve(host, NULL, AF_UNSPEC, &ss, &len);
+	if (ret) {
+		log_warnx("%s: %s: cannot resolve %s: %s: skipping", tag, what, host,
+			  gai_strerror(ret));
+		return -EHOSTUNREACH;
+	}
+	net_ntop(&ss, addr, sizeof(addr));
+	log_info("%s: %s: server %s is %s (%ld ms)", tag, what, host, addr, nfs_now_ms() - t0);
+
+	snprintf(s->mnt, sizeof(s->mnt), "/mnt/target%d", n);
+	ret = dumpdir_mkpath(s->mnt, 0755);
+	if (ret < 0) {
+		log_errno(ret, "%s: mkdir %s", tag, s->mnt);
+		s->mnt[0] = '\0';
+		return ret;
+	}
+	if (c->nfs_vers[0] && strcmp(c->nfs_vers, "4")) {
+		one[0] = c->nfs_vers;
+		vers = one;
+		nvers = 1;
+	}
+	t0 = nfs_now_ms();
+	ret = -ETIMEDOUT;
+	for (i = 0; i < nvers; i++) {
+		int v3 = !strcmp(vers[i], "3");
+
+		left = c->device_timeout * 1000L - (nfs_now_ms() - t0);
+		if (left <= 0)
+			break;
+		if (snprintf(opts, sizeof(opts), "vers=%s,%s%s%s,addr=%s%s%s", vers[i], NFS_OPTS,
+			     v3 ? "," : "", v3 ? NFS_OPTS_V3 : "", addr,
+			     c->nfs_options[0] ? "," : "", c->nfs_options) >= (int)sizeof(opts)) {
+			ret = -ENAMETOOLONG;
+			break;
+		}
+		log_info("%s: %s: mount -t nfs -o %s (up to %ld ms)", tag, what, opts, left);
+		ret = nfs_call(t->spec, s->mnt, opts, 0, left);
+		if (!ret || i + 1 == nvers || !nfs_version_refused(ret))
+			break;
+		log_errno(ret, "%s: %s: NFS %s refused", tag, what, vers[i]);
+	}
+	if (ret < 0) {
+		if (ret == -ETIMEDOUT)
+			log_warnx("%s: %s: mount gave no answer within device_timeout %d s: skipping",
+				  tag, what, c->device_timeout);
+		else
+			log_errno(ret, "%s: %s: mount on %s failed: skipping", tag, what, s->mnt);
+		/* a mount that completed as its child was killed */
+		umount2(s->mnt, MNT_DETACH);
+		s->mnt[0] = '\0';
+		return ret;
+	}
+	log_info("%s: mounted %s (NFS %s) on %s in %ld ms", tag, t->spec, vers[i], s->mnt,
+		 nfs_now_ms() - t0);
+	snprintf(s->dev, sizeof(s->dev), "%s", t->spec);
+	if (snprintf(s->path, sizeof(s->path), "%s%s%s", s->mnt, c->path[0] == '/' ? "" : "/",
+		     c->path) >= (int)sizeof(s->path)) {
+		ret = -ENAMETOOLONG;
+		log_errno(ret, "%s: path %s", tag, c->path);
+		target_nfs_release(lc, s);
+		return ret;
+	}
+	return 0;
+}
+
+/*
+ * save.c has fsynced what it wrote. A clean unmount (bounded); if the
+ * server is gone, force it (aborts the RPCs in flight) and detach.
+ */
+void target_nfs_release(const struct log_ctx *lc, struct sink *s)
+{
+	int ret;
+
+	if (!s->mnt[0])
+		return;
+	ret = nfs_call(NULL, s->mnt, NULL, 0, NFS_UMOUNT_S * 1000L);
+	if (ret < 0) {
+		log_errno(ret, "%s: umount %s (forcing and detaching it)", lc->tag, s->mnt);
+		umount2(s->mnt, MNT_FORCE);
+		umount2(s->mnt, MNT_DETACH);
+	}
+	s->mnt[0] = '\0';
+}
