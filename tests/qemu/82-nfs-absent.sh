@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib-net.sh"
 
 ! net_wait_port "$NFS_PORT" 0 || fail "something listens on 127.0.0.1:$NFS_PORT: this test needs it free"
-silent=20488
+silent=$(net_free_port)
 tcp_blackhole "$silent"
 uuid=$(new_uuid)
 cat >"$T/kcap.conf" <<EOF

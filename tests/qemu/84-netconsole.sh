@@ -1,7 +1,7 @@
 #!/bin/bash
-# 84-netconsole: "netconsole 10.0.2.2:6666": once the network is up, the capture kernel's log,
-# with kcap's own lines, goes to a UDP listener started here on 127.0.0.1:6666. The listener
-# must receive the "capture complete" line (the dump itself goes to a local disk).
+# 84-netconsole: "netconsole 10.0.2.2:PORT": once the network is up, the capture kernel's log,
+# with kcap's own lines, goes to a UDP listener started here on 127.0.0.1:PORT (a free one).
+# The listener must receive the "capture complete" line (the dump itself goes to a local disk).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lib-capture.sh
@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib-net.sh"
 
 need_tools python3
-port=6666
+port=$(net_free_port)
 uuid=$(new_uuid)
 cat >"$T/kcap.conf" <<EOF
 ext4 UUID=$uuid

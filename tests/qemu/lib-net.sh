@@ -24,8 +24,13 @@
 #                      a complete dump directory on the host (the export): names, 0700/0600,
 #                      the text, and lib.sh's verify_dump (crash, makedumpfile, kcap dmesg)
 
-NFS_PORT=20490
-NFS_MOUNT_PORT=20489
+# Ports: free ones chosen when this file is sourced (several worktrees run these tests on one
+# machine; a fixed port would make two runs collide).
+net_free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+NFS_PORT=$(net_free_port)
+NFS_MOUNT_PORT=$(net_free_port)
 NFS_EXPORT=""
 NFS_PID=""
 NET_RPCBIND_PID=""
@@ -65,14 +70,16 @@ net_image() {
 	note "$(tail -n 1 "$T/mkimage.log")"
 }
 
-# net_wait_port PORT SECS: something listens on TCP 127.0.0.1:PORT within SECS.
+# net_wait_port PORT SECS [PID]: something (process PID) listens on TCP 127.0.0.1:PORT within
+# SECS (0: checked once).
 net_wait_port() {
-	local i
-	for ((i = 0; i < $2 * 5; i++)); do
-		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+	local i=0
+	while :; do
+		ss -Hltnp "sport = :$1" 2>/dev/null | grep -q "${3:+pid=$3,}" && return 0
+		i=$((i + 1))
+		[ $i -lt $(($2 * 5)) ] || return 1
 		sleep 0.2
 	done
-	return 1
 }
 
 # shellcheck disable=SC2120 # its argument is optional
@@ -122,7 +129,7 @@ EOF
 	! net_wait_port "$NFS_PORT" 0 || fail "port $NFS_PORT is taken before the test started its NFS server"
 	ganesha.nfsd -F -f "$T/ganesha.conf" -L "$T/ganesha.log" -p "$T/ganesha.pid" &
 	NFS_PID=$!
-	if ! net_wait_port "$NFS_PORT" 20; then
+	if ! net_wait_port "$NFS_PORT" 20 "$NFS_PID"; then
 		fail "nfs-ganesha did not listen on $NFS_PORT: $(tail -n 3 "$T/ganesha.log")"
 	fi
 	note "nfs-ganesha (NFS ${protos// /}) on 127.0.0.1:$NFS_PORT serving $NFS_EXPORT"
@@ -200,5 +207,5 @@ while True:
     held.append(s.accept()[0])
 ' "$1" &
 	NET_BLACKHOLE_PID=$!
-	net_wait_port "$1" 10 || fail "the silent TCP server on $1 did not start"
+	net_wait_port "$1" 10 "$NET_BLACKHOLE_PID" || fail "the silent TCP server on $1 did not start"
 }
