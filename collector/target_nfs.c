@@ -47,6 +47,7 @@
 #define NFS_OPTS	"soft,timeo=50,retrans=2,proto=tcp"
 #define NFS_OPTS_V3	"nolock,mountproto=tcp"
 #define NFS_UMOUNT_S	20	/* a clean unmount flushes what is left: give it time */
+#define NFS_DETACH_S	3	/* a forced lazy unmount of a dead server's mount */
 #define NFS_POLL_MS	100
 #define NFS_PROBE_S	2	/* watchdog: one TCP connect to the server */
 #define NFS_DEAD_S	15	/* watchdog: no connection for this long: the server is gone */
@@ -205,12 +206,17 @@ static void nfs_watchdog_start(const char *tag, const char *mnt, const struct so
 	nfs_watchdog_pid = pid;
 }
 
+/* A watchdog stuck in the kernel (unmounting a dead server's mount) is not waited for. */
 static void nfs_watchdog_stop(void)
 {
+	struct timespec ts = { 0, NFS_POLL_MS * 1000000L };
+	int i;
+
 	if (nfs_watchdog_pid <= 0)
 		return;
 	kill(nfs_watchdog_pid, SIGKILL);
-	waitpid(nfs_watchdog_pid, NULL, 0);
+	for (i = 0; i < 20 && waitpid(nfs_watchdog_pid, NULL, WNOHANG) == 0; i++)
+		nanosleep(&ts, NULL);
 	nfs_watchdog_pid = 0;
 }
 
@@ -323,12 +329,18 @@ void target_nfs_release(const struct log_ctx *lc, struct sink *s)
 	ret = nfs_srv_len ? nfs_probe(&nfs_srv, nfs_srv_len, NFS_PROBE_S) : 0;
 	if (!ret)
 		ret = nfs_call(NULL, s->mnt, NULL, 0, NFS_UMOUNT_S * 1000L);
+	if (ret < 0) {
+		/*
+		 * Even a lazy unmount of a dead server's mount waits out RPC
+		 * timeouts in the task that drops the last reference: in a
+		 * child, given NFS_DETACH_S, then left behind.
+		 */
+		log_errno(ret, "%s: umount %s (forcing and detaching it)", lc->tag, s->mnt);
+		ret = nfs_call(NULL, s->mnt, NULL, MNT_FORCE | MNT_DETACH, NFS_DETACH_S * 1000L);
+		if (ret < 0 && ret != -EINVAL)
+			log_errno(ret, "%s: umount -f -l %s (going on)", lc->tag, s->mnt);
+	}
 	nfs_watchdog_stop();
 	nfs_srv_len = 0;
-	if (ret < 0) {
-		log_errno(ret, "%s: umount %s (forcing and detaching it)", lc->tag, s->mnt);
-		umount2(s->mnt, MNT_FORCE);
-		umount2(s->mnt, MNT_DETACH);
-	}
 	s->mnt[0] = '\0';
 }
