@@ -11,8 +11,9 @@
  *     version of nfs_vers (kcap.nfs_vers=3);
  *   soft,timeo=50,retrans=2: a server that dies mid-dump fails the writes
  *     with EIO after about 15 s instead of blocking the capture forever;
- *   proto=tcp, addr=<resolved address> (the kernel does not resolve names);
- *   v3: nolock (no lockd/statd in the image), mountproto=tcp; a server
+ *   proto=tcp (tcp6 for an IPv6 server: the kernel refuses a mismatch with
+ *     EINVAL), addr=<resolved address> (the kernel does not resolve names);
+ *   v3: nolock (no lockd/statd in the image), mountproto=tcp(6); a server
  *     without rpcbind needs port= and mountport= in nfs_options.
  * Each mount(2) runs in a child process that is killed when device_timeout
  * is over (a server that answers nothing cannot hang the capture); the
@@ -44,8 +45,7 @@
 #include "net.h"
 #include "target.h"
 
-#define NFS_OPTS	"soft,timeo=50,retrans=2,proto=tcp"
-#define NFS_OPTS_V3	"nolock,mountproto=tcp"
+#define NFS_OPTS	"soft,timeo=50,retrans=2"
 #define NFS_UMOUNT_S	20	/* a clean unmount flushes what is left: give it time */
 #define NFS_DETACH_S	3	/* a forced lazy unmount of a dead server's mount */
 #define NFS_POLL_MS	100
@@ -226,7 +226,7 @@ int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 	static const char *const v4[] = { "4.2", "4.1", "4.0" };
 	const char *tag = lc->tag, *what = lc->what;
 	const char *const *vers = v4;
-	const char *colon, *one[1];
+	const char *colon, *one[1], *tcp;
 	struct sockaddr_storage ss;
 	char host[256], addr[64], opts[CONF_STR_MAX * 2 + 128];
 	socklen_t len;
@@ -255,6 +255,7 @@ int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 		return -EHOSTUNREACH;
 	}
 	net_ntop(&ss, addr, sizeof(addr));
+	tcp = ss.ss_family == AF_INET6 ? "tcp6" : "tcp";
 	log_info("%s: %s: server %s is %s (%ld ms)", tag, what, host, addr, nfs_now_ms() - t0);
 
 	snprintf(s->mnt, sizeof(s->mnt), "/mnt/target%d", n);
@@ -277,8 +278,8 @@ int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 		left = c->device_timeout * 1000L - (nfs_now_ms() - t0);
 		if (left <= 0)
 			break;
-		if (snprintf(opts, sizeof(opts), "vers=%s,%s%s%s,addr=%s%s%s", vers[i], NFS_OPTS,
-			     v3 ? "," : "", v3 ? NFS_OPTS_V3 : "", addr,
+		if (snprintf(opts, sizeof(opts), "vers=%s,%s,proto=%s%s%s,addr=%s%s%s", vers[i],
+			     NFS_OPTS, tcp, v3 ? ",nolock,mountproto=" : "", v3 ? tcp : "", addr,
 			     c->nfs_options[0] ? "," : "", c->nfs_options) >= (int)sizeof(opts)) {
 			ret = -ENAMETOOLONG;
 			break;

@@ -12,7 +12,9 @@
 #                      10.0.2.2.
 #   net_image CONF     a capture image built by mkimage for the test kernel with this kcap.conf
 #                      (an nfs target pulls in the [net] and [nfs] modules): NET_IMG
-#   nfs_start [--v3]   nfs-ganesha serving $T/export on 127.0.0.1:NFS_PORT (NFSv4; --v3 adds
+#   nfs_start [--v3|--v6]
+#                      nfs-ganesha serving $T/export on 127.0.0.1:NFS_PORT (--v6: on ::1,
+#                      which the guest reaches as fec0::2) (NFSv4; --v3 adds
 #                      NFSv3 with its MOUNT service on NFS_MOUNT_PORT, which needs rpcbind: one
 #                      is started if none runs); NFS_EXPORT is the exported directory
 #   tcp_blackhole PORT a TCP server on 127.0.0.1:PORT that accepts and then says nothing
@@ -84,8 +86,10 @@ net_wait_port() {
 
 # shellcheck disable=SC2120 # its argument is optional
 nfs_start() {
-	local v3=0 protos=4 mnt=""
+	local v3=0 protos=4 mnt="" bind=127.0.0.1
 	[ "${1:-}" != --v3 ] || v3=1
+	# IPv6: QEMU's user network takes the guest's fec0::2 to the host's ::1
+	[ "${1:-}" != --v6 ] || bind=::1
 	need_tools ganesha.nfsd ss
 	NFS_EXPORT=$T/export
 	mkdir -p "$NFS_EXPORT"
@@ -109,7 +113,7 @@ NFS_CORE_PARAM {
 	Enable_RQUOTA = false;
 	NFS_Port = $NFS_PORT;
 	$mnt
-	Bind_addr = 127.0.0.1;
+	Bind_addr = $bind;
 	# NFSv3's MOUNT takes the export by its pseudo path too (/export, as NFSv4 does)
 	Mount_Path_Pseudo = true;
 }
@@ -132,7 +136,7 @@ EOF
 	if ! net_wait_port "$NFS_PORT" 20 "$NFS_PID"; then
 		fail "nfs-ganesha did not listen on $NFS_PORT: $(tail -n 3 "$T/ganesha.log")"
 	fi
-	note "nfs-ganesha (NFS ${protos// /}) on 127.0.0.1:$NFS_PORT serving $NFS_EXPORT"
+	note "nfs-ganesha (NFS ${protos// /}) on $bind port $NFS_PORT serving $NFS_EXPORT"
 }
 
 nfs_kill() {
