@@ -87,3 +87,37 @@ write_fs_at() {
 	dd if="$3" of="$1" bs=1M seek=$(($2 * 512)) oflag=seek_bytes conv=notrunc,sparse status=none ||
 		fail "dd $3 into $1 at sector $2 failed"
 }
+
+# kcap_image CONF OUT: a capture initramfs built by mkimage for kcap.conf CONF (its targets pick
+# the module groups, e.g. [xfs]), from build/kcap and the cloud kernel's modules.
+kcap_image() {
+	kernel_setup
+	"$TOP/initramfs/mkimage" -o "$2" -k "$KVER" -m "$BUILD/kernel/root" -c "$1" -b "$BUILD" \
+		-r "$TOP/rootfs-overlay" -i "$BUILD/inputs.txt" >"$2.log" 2>&1 ||
+		fail "mkimage for $1 failed: $(tail -n 3 "$2.log")"
+	note "$(grep 'mkimage: .*entries' "$2.log" | sed 's/^mkimage: //')"
+}
+
+# part_extract IMG N OUT: partition N of IMG as a file of its own (sparse).
+part_extract() {
+	local start sectors
+	start=$(part_start "$1" "$2")
+	sectors=$(sfdisk -d "$1" | awk -v n="$1$2" '$1 == n { sub(/,/, "", $6); print $6 }')
+	[ -n "$start" ] && [ -n "$sectors" ] || fail "$1 has no partition $2"
+	dd if="$1" of="$3" bs=1M skip=$((start * 512)) count=$((sectors * 512)) \
+		iflag=skip_bytes,count_bytes conv=sparse status=none || fail "dd of $1 partition $2 failed"
+}
+
+# xfs_copy_out FSIMG DIR OUT: copy DIR of the XFS image FSIMG to OUT (cp -a), through a
+# read-only loop mount (this host's kernel has XFS) that is gone when the function returns.
+# xfs_repair -n first: the file system must be consistent with a clean log.
+xfs_copy_out() {
+	local mnt=$T/xfs.mnt rc=0
+	xfs_repair -n -f "$1" >"$1.repair" 2>&1 ||
+		check_err "xfs_repair -n $1 found problems (a dirty log, or damage): $(tail -n 2 "$1.repair")"
+	mkdir -p "$mnt" "$3"
+	mount -t xfs -o loop,ro,norecovery "$1" "$mnt" || fail "mount -o loop,ro $1 failed"
+	cp -a "$mnt/$2/." "$3/" || rc=$?
+	umount "$mnt" || umount -l "$mnt"
+	[ $rc = 0 ] || fail "copying $2 out of $1 failed"
+}
