@@ -121,3 +121,25 @@ xfs_copy_out() {
 	umount "$mnt" || umount -l "$mnt"
 	[ $rc = 0 ] || fail "copying $2 out of $1 failed"
 }
+
+# lvm_stripes write|read FILE CHUNK_SECTORS DISK:SECTOR...: copy FILE into (write) or out of
+# (read) a striped LV whose stripes start at SECTOR of each DISK, in stripe order, the way
+# dm-striped lays it out (chunk k on stripe k mod N, at chunk k div N of that stripe).
+# read takes the length from FILE's current size (create it with truncate first).
+lvm_stripes() {
+	python3 - "$@" <<-'PY' || fail "lvm_stripes $* failed"
+		import os, sys
+		mode, path, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3]) * 512
+		areas = [(d, int(s) * 512) for d, s in (a.rsplit(":", 1) for a in sys.argv[4:])]
+		fds = [os.open(d, os.O_RDWR) for d, _ in areas]
+		size = os.path.getsize(path)
+		with open(path, "r+b") as f:
+		    for k in range(0, (size + chunk - 1) // chunk):
+		        i, off = k % len(areas), areas[k % len(areas)][1] + (k // len(areas)) * chunk
+		        f.seek(k * chunk)
+		        if mode == "write":
+		            os.pwrite(fds[i], f.read(chunk), off)
+		        else:
+		            f.write(os.pread(fds[i], min(chunk, size - k * chunk), off))
+	PY
+}
