@@ -750,15 +750,18 @@ static int lvm_vg_load(const struct lvm_scan *sc, const char *name, const char *
 
 		if (!pv->meta || (name ? strcmp(pv->vgname, name) : strcmp(pv->vgid, vgid)))
 			continue;
-		if (best && strcmp(best->vgid, pv->vgid))
-			return why_add(why, whylen, -ENOTUNIQ,
-				       "two volume groups named %s (on %s and %s): refusing both",
-				       pv->vgname, best->path, pv->path);
 		if (!best || pv->seqno > best->seqno)
 			best = pv;
 	}
 	if (!best)
 		return -ENOENT;
+	/* /dev/mapper/<vg>-<lv> would be ambiguous: neither is safe to pick */
+	for (i = 0; i < sc->n; i++)
+		if (sc->pv[i].meta && !strcmp(sc->pv[i].vgname, best->vgname) &&
+		    strcmp(sc->pv[i].vgid, best->vgid))
+			return why_add(why, whylen, -ENOTUNIQ,
+				       "two volume groups named %s (on %s and %s): refusing both",
+				       best->vgname, best->path, sc->pv[i].path);
 	/* on failure the caller frees v->t, as after success */
 	if (lvm_parse(&v->t, best->meta, &root) < 0 || lvm_vg_of(&v->t, root, &v->vg) < 0)
 		return why_add(why, whylen, -EBADMSG, "VG metadata on %s does not parse", best->path);
