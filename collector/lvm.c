@@ -885,19 +885,6 @@ static int lvm_lv_table(const struct lvm_vg *v, const char *lvname, char *buf, s
 
 	if (lv < 0)
 		return why_add(why, whylen, -ENOENT, "VG %s has no LV %s", v->name, lvname);
-	if (!thas(&v->t, lv, "status", "VISIBLE"))
-		return why_add(why, whylen, -EPERM, "LV %s/%s is hidden (a part of another LV)", v->name,
-			       lvname);
-	if (thas(&v->t, lv, "status", "PVMOVE") || thas(&v->t, lv, "status", "LOCKED"))
-		return why_add(why, whylen, -EBUSY, "LV %s/%s is being moved (pvmove)", v->name, lvname);
-	/* an origin: writing it without dm-snapshot-origin would corrupt its snapshots */
-	for (o = v->t.n[v->lvs].child; o >= 0; o = v->t.n[o].next)
-		for (s = v->t.n[o].kind == LN_SECTION ? v->t.n[o].child : -1; s >= 0; s = v->t.n[s].next)
-			if (v->t.n[s].kind == LN_SECTION && (origin = tstr(&v->t, s, "origin")) &&
-			    !strcmp(origin, lvname))
-				return why_add(why, whylen, -EPERM,
-					       "LV %s/%s is the origin of snapshot %s: writing it without dm-snapshot would corrupt the snapshot",
-					       v->name, lvname, v->t.n[o].key);
 	if (tnum(&v->t, lv, "segment_count", &count) || !count || count > DM_MAX_TARGETS)
 		return why_add(why, whylen, -EBADMSG, "LV %s/%s: segment_count missing or above %d",
 			       v->name, lvname, DM_MAX_TARGETS);
@@ -962,6 +949,23 @@ static int lvm_lv_table(const struct lvm_vg *v, const char *lvname, char *buf, s
 			return why_add(why, whylen, -E2BIG, "LV %s/%s: table too large", v->name, lvname);
 		at += (size_t)n;
 	}
+	/*
+	 * After the segments, so that *first_sector is known even for an LV
+	 * refused here: LABEL=/UUID= then finds it and says why it is refused.
+	 */
+	if (!thas(&v->t, lv, "status", "VISIBLE"))
+		return why_add(why, whylen, -EPERM, "LV %s/%s is hidden (a part of another LV)", v->name,
+			       lvname);
+	if (thas(&v->t, lv, "status", "PVMOVE") || thas(&v->t, lv, "status", "LOCKED"))
+		return why_add(why, whylen, -EBUSY, "LV %s/%s is being moved (pvmove)", v->name, lvname);
+	/* an origin: writing it without dm-snapshot-origin would corrupt its snapshots */
+	for (o = v->t.n[v->lvs].child; o >= 0; o = v->t.n[o].next)
+		for (s = v->t.n[o].kind == LN_SECTION ? v->t.n[o].child : -1; s >= 0; s = v->t.n[s].next)
+			if (v->t.n[s].kind == LN_SECTION && (origin = tstr(&v->t, s, "origin")) &&
+			    !strcmp(origin, lvname))
+				return why_add(why, whylen, -EPERM,
+					       "LV %s/%s is the origin of snapshot %s: writing it without dm-snapshot would corrupt the snapshot",
+					       v->name, lvname, v->t.n[o].key);
 	return 0;
 }
 
