@@ -42,7 +42,7 @@ for spec in "UUID=$uuid" "LABEL=KCAPXFS"; do
 	part_extract "$disk" 2 "$T/target.img"
 	rm -rf "$T/got"
 	xfs_copy_out "$T/target.img" /var/crash "$T/got"
-	dirs=$(cd "$T/got" && ls -d kcaptest-* 2>/dev/null | sort)
+	dirs=$(cd "$T/got" && find . -maxdepth 1 -name 'kcaptest-*' -printf '%f\n' | sort)
 	want=$(( $(wc -w <<<"$runs") + 1 ))
 	[ "$(wc -w <<<"$dirs")" = "$want" ] ||
 		cap_fail "expected $want dump directories on the target XFS, got '$(tr '\n' ' ' <<<"$dirs")'"

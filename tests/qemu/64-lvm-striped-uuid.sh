@@ -30,7 +30,7 @@ lvm_helper "$T/lvm.sh" "$d1" "$d2"
 ext=$(awk '$1 == "ext" { print $2 }' <<<"$LVM_OUT")
 # "lv dump 2 128 /dev/vda:8-39 /dev/vdb:0-31": the stripes in order, with their first extent.
 read -r _ _ nstripes ssize r1 r2 <<<"$(awk '$1 == "lv" && $2 == "dump"' <<<"$LVM_OUT")"
-[ "$nstripes" = 2 ] && [ "$ssize" = 128 ] || fail "vg1/dump is not 2 stripes of 128 sectors: $LVM_OUT"
+{ [ "$nstripes" = 2 ] && [ "$ssize" = 128 ]; } || fail "vg1/dump is not 2 stripes of 128 sectors: $LVM_OUT"
 areas=()
 for r in "$r1" "$r2"; do
 	dev=${r%%:*} pe=${r#*:}

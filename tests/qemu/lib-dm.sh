@@ -48,13 +48,13 @@ lvm_helper() {
 	cp "$script" "$root/kcaptest/script.sh"
 	cpio_dir "$root" "$img"
 	rm -rf "$root"
+	# shellcheck disable=SC2034 # read by run_qemu (lib.sh)
 	QEMU_DISKS=("$@")
 	local qmem=$QEMU_MEM
 	QEMU_MEM=256
 	run_qemu "$log" "$VMLINUZ" "$img" "console=ttyS0 panic=-1 quiet loglevel=3" ||
 		fail "LVM helper VM did not end ($QEMU_END after ${QEMU_SECS}s); log: $log"
 	QEMU_MEM=$qmem
-	QEMU_DISKS=()
 	grep -qa '^LVMHELPER-RC=0' "$log" || fail "LVM helper script failed; log: $log"
 	LVM_OUT=$(sed -n 's/\r$//; s/^LVMOUT //p' "$log")
 	note "LVM helper VM ${QEMU_SECS}s"
@@ -103,7 +103,7 @@ part_extract() {
 	local start sectors
 	start=$(part_start "$1" "$2")
 	sectors=$(sfdisk -d "$1" | awk -v n="$1$2" '$1 == n { sub(/,/, "", $6); print $6 }')
-	[ -n "$start" ] && [ -n "$sectors" ] || fail "$1 has no partition $2"
+	{ [ -n "$start" ] && [ -n "$sectors" ]; } || fail "$1 has no partition $2"
 	dd if="$1" of="$3" bs=1M skip=$((start * 512)) count=$((sectors * 512)) \
 		iflag=skip_bytes,count_bytes conv=sparse status=none || fail "dd of $1 partition $2 failed"
 }
