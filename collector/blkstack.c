@@ -42,7 +42,12 @@ int blkstack_find(const char *spec, int timeout_s, char *dev, size_t len, int *d
 		why[0] = '\0';
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		/* timeout 0: one pass over the plain devices */
+		/*
+		 * (A multipath pass belongs here, before the plain one: paths are
+		 * joined first, so that neither a LABEL= scan nor LVM takes a
+		 * path; lvm_skip_device() skips devices held by an mpath-* map.)
+		 * timeout 0: one pass over the plain devices.
+		 */
 		ret = blkdev_find(spec, 0, dev, len, dups);
 		if (ret != -ETIMEDOUT)
 			return ret;

@@ -51,9 +51,10 @@ cap_watch() {
 #   --watch RE            CAP_WATCH_AT: host time (s.ns) when RE first showed in the serial log
 #   --quit-after S        with --watch: S seconds after RE showed, quit QEMU through its
 #                         monitor (CAP_QUIT_AT: when; empty if QEMU had ended by itself)
+#   --image IMG           capture initramfs (default $KCAP_IMG)
 cap_boot() {
 	local panic=sysrq kcap="" kcap_file="" extra="" disks=() log=serial watch="" quit=""
-	local pimg wpid="" marker append prod=$PROD_CMDLINE
+	local pimg wpid="" marker append prod=$PROD_CMDLINE image=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--panic) panic=$2 ;;
@@ -70,6 +71,7 @@ cap_boot() {
 		--log) log=$2 ;;
 		--watch) watch=$2 ;;
 		--quit-after) quit=$2 ;;
+		--image) image=$2 ;;
 		*) fail "cap_boot: unknown option $1" ;;
 		esac
 		shift 2
@@ -77,7 +79,11 @@ cap_boot() {
 	[ ${#disks[@]} -gt 0 ] || fail "cap_boot: --disk is required"
 	kernel_setup --dbg
 	need_tools makedumpfile crash
-	prod_image
+	if [ -n "$image" ]; then
+		prod_image -o "$T/prod.img" -i "$image"
+	else
+		prod_image
+	fi
 	pimg=$PROD_IMG
 	if [ -n "$kcap_file" ]; then
 		# As capture_test: options with quotes of their own go in a file, in a small cpio
