@@ -42,7 +42,12 @@ int blkstack_find(const char *spec, int timeout_s, char *dev, size_t len, int *d
 		why[0] = '\0';
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		/* timeout 0: one pass over the plain devices */
+		/*
+		 * blkdev_find joins multipath paths first (mpath_assemble), so
+		 * that neither a LABEL= scan nor LVM takes a path;
+		 * lvm_skip_device() skips them with mpath_is_path().
+		 * timeout 0: one pass over the plain devices.
+		 */
 		ret = blkdev_find(spec, 0, dev, len, dups);
 		if (ret != -ETIMEDOUT)
 			return ret;

@@ -754,15 +754,18 @@ static int lvm_vg_load(const struct lvm_scan *sc, const char *name, const char *
 
 		if (!pv->meta || (name ? strcmp(pv->vgname, name) : strcmp(pv->vgid, vgid)))
 			continue;
-		if (best && strcmp(best->vgid, pv->vgid))
-			return why_add(why, whylen, -ENOTUNIQ,
-				       "two volume groups named %s (on %s and %s): refusing both",
-				       pv->vgname, best->path, pv->path);
 		if (!best || pv->seqno > best->seqno)
 			best = pv;
 	}
 	if (!best)
 		return -ENOENT;
+	/* /dev/mapper/<vg>-<lv> would be ambiguous: neither is safe to pick */
+	for (i = 0; i < sc->n; i++)
+		if (sc->pv[i].meta && !strcmp(sc->pv[i].vgname, best->vgname) &&
+		    strcmp(sc->pv[i].vgid, best->vgid))
+			return why_add(why, whylen, -ENOTUNIQ,
+				       "two volume groups named %s (on %s and %s): refusing both",
+				       best->vgname, best->path, sc->pv[i].path);
 	/* on failure the caller frees v->t, as after success */
 	if (lvm_parse(&v->t, best->meta, &root) < 0 || lvm_vg_of(&v->t, root, &v->vg) < 0)
 		return why_add(why, whylen, -EBADMSG, "VG metadata on %s does not parse", best->path);
@@ -886,19 +889,6 @@ static int lvm_lv_table(const struct lvm_vg *v, const char *lvname, char *buf, s
 
 	if (lv < 0)
 		return why_add(why, whylen, -ENOENT, "VG %s has no LV %s", v->name, lvname);
-	if (!thas(&v->t, lv, "status", "VISIBLE"))
-		return why_add(why, whylen, -EPERM, "LV %s/%s is hidden (a part of another LV)", v->name,
-			       lvname);
-	if (thas(&v->t, lv, "status", "PVMOVE") || thas(&v->t, lv, "status", "LOCKED"))
-		return why_add(why, whylen, -EBUSY, "LV %s/%s is being moved (pvmove)", v->name, lvname);
-	/* an origin: writing it without dm-snapshot-origin would corrupt its snapshots */
-	for (o = v->t.n[v->lvs].child; o >= 0; o = v->t.n[o].next)
-		for (s = v->t.n[o].kind == LN_SECTION ? v->t.n[o].child : -1; s >= 0; s = v->t.n[s].next)
-			if (v->t.n[s].kind == LN_SECTION && (origin = tstr(&v->t, s, "origin")) &&
-			    !strcmp(origin, lvname))
-				return why_add(why, whylen, -EPERM,
-					       "LV %s/%s is the origin of snapshot %s: writing it without dm-snapshot would corrupt the snapshot",
-					       v->name, lvname, v->t.n[o].key);
 	if (tnum(&v->t, lv, "segment_count", &count) || !count || count > DM_MAX_TARGETS)
 		return why_add(why, whylen, -EBADMSG, "LV %s/%s: segment_count missing or above %d",
 			       v->name, lvname, DM_MAX_TARGETS);
@@ -963,6 +953,23 @@ static int lvm_lv_table(const struct lvm_vg *v, const char *lvname, char *buf, s
 			return why_add(why, whylen, -E2BIG, "LV %s/%s: table too large", v->name, lvname);
 		at += (size_t)n;
 	}
+	/*
+	 * After the segments, so that *first_sector is known even for an LV
+	 * refused here: LABEL=/UUID= then finds it and says why it is refused.
+	 */
+	if (!thas(&v->t, lv, "status", "VISIBLE"))
+		return why_add(why, whylen, -EPERM, "LV %s/%s is hidden (a part of another LV)", v->name,
+			       lvname);
+	if (thas(&v->t, lv, "status", "PVMOVE") || thas(&v->t, lv, "status", "LOCKED"))
+		return why_add(why, whylen, -EBUSY, "LV %s/%s is being moved (pvmove)", v->name, lvname);
+	/* an origin: writing it without dm-snapshot-origin would corrupt its snapshots */
+	for (o = v->t.n[v->lvs].child; o >= 0; o = v->t.n[o].next)
+		for (s = v->t.n[o].kind == LN_SECTION ? v->t.n[o].child : -1; s >= 0; s = v->t.n[s].next)
+			if (v->t.n[s].kind == LN_SECTION && (origin = tstr(&v->t, s, "origin")) &&
+			    !strcmp(origin, lvname))
+				return why_add(why, whylen, -EPERM,
+					       "LV %s/%s is the origin of snapshot %s: writing it without dm-snapshot would corrupt the snapshot",
+					       v->name, lvname, v->t.n[o].key);
 	return 0;
 }
 

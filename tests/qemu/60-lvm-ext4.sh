@@ -18,7 +18,7 @@ truncate -s 1100M "$disk"
 } >"$T/lvm.sh"
 lvm_helper "$T/lvm.sh" "$disk"
 sector=$(lvm_lv_sector dump)
-[ -n "$sector" ] && [ "$sector" -gt 0 ] || fail "no offset for vg0/dump in: $LVM_OUT"
+{ [ -n "$sector" ] && [ "$sector" -gt 0 ]; } || fail "no offset for vg0/dump in: $LVM_OUT"
 note "vg0/dump starts at sector $sector of the disk"
 
 mkdir -p "$T/fs.d/var/crash"

@@ -21,7 +21,7 @@ truncate -s 200M "$disk"
 } >"$T/lvm.sh"
 lvm_helper "$T/lvm.sh" "$disk"
 sector=$(lvm_lv_sector raw)
-[ -n "$sector" ] && [ "$sector" -gt 0 ] || fail "no offset for vg-kcap/raw in: $LVM_OUT"
+{ [ -n "$sector" ] && [ "$sector" -gt 0 ]; } || fail "no offset for vg-kcap/raw in: $LVM_OUT"
 sectors=$((128 * 2048))
 # Not zeros: whatever was in the LV before must not matter.
 head -c $((sectors * 512)) /dev/urandom |

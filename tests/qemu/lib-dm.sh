@@ -48,13 +48,13 @@ lvm_helper() {
 	cp "$script" "$root/kcaptest/script.sh"
 	cpio_dir "$root" "$img"
 	rm -rf "$root"
+	# shellcheck disable=SC2034 # read by run_qemu (lib.sh)
 	QEMU_DISKS=("$@")
 	local qmem=$QEMU_MEM
 	QEMU_MEM=256
 	run_qemu "$log" "$VMLINUZ" "$img" "console=ttyS0 panic=-1 quiet loglevel=3" ||
 		fail "LVM helper VM did not end ($QEMU_END after ${QEMU_SECS}s); log: $log"
 	QEMU_MEM=$qmem
-	QEMU_DISKS=()
 	grep -qa '^LVMHELPER-RC=0' "$log" || fail "LVM helper script failed; log: $log"
 	LVM_OUT=$(sed -n 's/\r$//; s/^LVMOUT //p' "$log")
 	note "LVM helper VM ${QEMU_SECS}s"
@@ -86,4 +86,60 @@ lvm_report_script() {
 write_fs_at() {
 	dd if="$3" of="$1" bs=1M seek=$(($2 * 512)) oflag=seek_bytes conv=notrunc,sparse status=none ||
 		fail "dd $3 into $1 at sector $2 failed"
+}
+
+# kcap_image CONF OUT: a capture initramfs built by mkimage for kcap.conf CONF (its targets pick
+# the module groups, e.g. [xfs]), from build/kcap and the cloud kernel's modules.
+kcap_image() {
+	kernel_setup
+	"$TOP/initramfs/mkimage" -o "$2" -k "$KVER" -m "$BUILD/kernel/root" -c "$1" -b "$BUILD" \
+		-r "$TOP/rootfs-overlay" -i "$BUILD/inputs.txt" >"$2.log" 2>&1 ||
+		fail "mkimage for $1 failed: $(tail -n 3 "$2.log")"
+	note "$(grep 'mkimage: .*entries' "$2.log" | sed 's/^mkimage: //')"
+}
+
+# part_extract IMG N OUT: partition N of IMG as a file of its own (sparse).
+part_extract() {
+	local start sectors
+	start=$(part_start "$1" "$2")
+	sectors=$(sfdisk -d "$1" | awk -v n="$1$2" '$1 == n { sub(/,/, "", $6); print $6 }')
+	{ [ -n "$start" ] && [ -n "$sectors" ]; } || fail "$1 has no partition $2"
+	dd if="$1" of="$3" bs=1M skip=$((start * 512)) count=$((sectors * 512)) \
+		iflag=skip_bytes,count_bytes conv=sparse status=none || fail "dd of $1 partition $2 failed"
+}
+
+# xfs_copy_out FSIMG DIR OUT: copy DIR of the XFS image FSIMG to OUT (cp -a), through a
+# read-only loop mount (this host's kernel has XFS) that is gone when the function returns.
+# xfs_repair -n first: the file system must be consistent with a clean log.
+xfs_copy_out() {
+	local mnt=$T/xfs.mnt rc=0
+	xfs_repair -n -f "$1" >"$1.repair" 2>&1 ||
+		check_err "xfs_repair -n $1 found problems (a dirty log, or damage): $(tail -n 2 "$1.repair")"
+	mkdir -p "$mnt" "$3"
+	mount -t xfs -o loop,ro,norecovery "$1" "$mnt" || fail "mount -o loop,ro $1 failed"
+	cp -a "$mnt/$2/." "$3/" || rc=$?
+	umount "$mnt" || umount -l "$mnt"
+	[ $rc = 0 ] || fail "copying $2 out of $1 failed"
+}
+
+# lvm_stripes write|read FILE CHUNK_SECTORS DISK:SECTOR...: copy FILE into (write) or out of
+# (read) a striped LV whose stripes start at SECTOR of each DISK, in stripe order, the way
+# dm-striped lays it out (chunk k on stripe k mod N, at chunk k div N of that stripe).
+# read takes the length from FILE's current size (create it with truncate first).
+lvm_stripes() {
+	python3 - "$@" <<-'PY' || fail "lvm_stripes $* failed"
+		import os, sys
+		mode, path, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3]) * 512
+		areas = [(d, int(s) * 512) for d, s in (a.rsplit(":", 1) for a in sys.argv[4:])]
+		fds = [os.open(d, os.O_RDWR) for d, _ in areas]
+		size = os.path.getsize(path)
+		with open(path, "r+b") as f:
+		    for k in range(0, (size + chunk - 1) // chunk):
+		        i, off = k % len(areas), areas[k % len(areas)][1] + (k // len(areas)) * chunk
+		        f.seek(k * chunk)
+		        if mode == "write":
+		            os.pwrite(fds[i], f.read(chunk), off)
+		        else:
+		            f.write(os.pread(fds[i], min(chunk, size - k * chunk), off))
+	PY
 }
