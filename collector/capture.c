@@ -122,7 +122,7 @@ int capture_worker(void *arg)
 		return 1;
 	}
 	modules_load(c->extra_modules);
-	net_netconsole(c, &(const struct log_ctx){ "netconsole", "" });	/* best effort, if configured */
+	net_netconsole(c, &(const struct log_ctx){ "capture", "" });	/* best effort, if configured */
 	fence_kdump_start(c, &(const struct log_ctx){ "fence_kdump", "" });	/* if configured */
 	capture_script("kdump_pre", c->kdump_pre, NULL);
 

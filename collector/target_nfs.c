@@ -11,17 +11,29 @@
  *     version of nfs_vers (kcap.nfs_vers=3);
  *   soft,timeo=50,retrans=2: a server that dies mid-dump fails the writes
  *     with EIO after about 15 s instead of blocking the capture forever;
- *   proto=tcp, addr=<resolved address> (the kernel does not resolve names);
- *   v3: nolock (no lockd/statd in the image), mountproto=tcp; a server
+ *   proto=tcp (tcp6 for an IPv6 server: the kernel refuses a mismatch with
+ *     EINVAL), addr=<resolved address> (the kernel does not resolve names);
+ *   v3: nolock (no lockd/statd in the image), mountproto=tcp(6); a server
  *     without rpcbind needs port= and mountport= in nfs_options.
  * Each mount(2) runs in a child process that is killed when device_timeout
  * is over (a server that answers nothing cannot hang the capture); the
  * worker's capture_timeout covers everything after it.
+ *
+ * A soft mount alone is not enough when the server dies mid-dump: write(2)
+ * on NFS does not report writeback errors (only fsync/close do), and each
+ * batch of dirty pages waits out timeo*retrans, so the dump would crawl
+ * until the worker deadline and the next target would never get its turn.
+ * So while the sink is in use a watchdog process connects to the server's
+ * port every NFS_PROBE_S; after NFS_DEAD_S without one connection it says
+ * so and aborts every RPC of the mount (umount2 MNT_FORCE, repeated), so
+ * the writes fail at once and the writer's fdatasync returns EIO.
  */
 #include <errno.h>
 #include <netdb.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
@@ -33,10 +45,18 @@
 #include "net.h"
 #include "target.h"
 
-#define NFS_OPTS	"soft,timeo=50,retrans=2,proto=tcp"
-#define NFS_OPTS_V3	"nolock,mountproto=tcp"
+#define NFS_OPTS	"soft,timeo=50,retrans=2"
 #define NFS_UMOUNT_S	20	/* a clean unmount flushes what is left: give it time */
+#define NFS_DETACH_S	3	/* a forced lazy unmount of a dead server's mount */
 #define NFS_POLL_MS	100
+#define NFS_PROBE_S	2	/* watchdog: one TCP connect to the server */
+#define NFS_DEAD_S	15	/* watchdog: no connection for this long: the server is gone */
+#define NFS_PORT_DEFAULT 2049
+
+/* one nfs sink at a time (the capture's targets are sequential): its watchdog and server */
+static pid_t nfs_watchdog_pid;
+static struct sockaddr_storage nfs_srv;
+static socklen_t nfs_srv_len;
 
 static long nfs_now_ms(void)
 {
@@ -97,13 +117,116 @@ static int nfs_version_refused(int err)
 	return err == -EPROTONOSUPPORT || err == -EINVAL || err == -EPROTO;
 }
 
+/* One TCP connect to ss, given up after timeout_s. 0 connected, -errno otherwise. */
+static int nfs_probe(const struct sockaddr_storage *ss, socklen_t len, int timeout_s)
+{
+	struct pollfd pfd;
+	socklen_t elen = sizeof(int);
+	int fd, err = 0, ret;
+
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	ret = connect(fd, (const struct sockaddr *)ss, len);
+	if (ret < 0 && errno == EINPROGRESS) {
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		ret = poll(&pfd, 1, timeout_s * 1000);
+		if (ret == 0)
+			err = ETIMEDOUT;
+		else if (ret < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+			err = errno;
+		ret = err ? -1 : 0;
+	} else if (ret < 0) {
+		err = errno;
+	}
+	close(fd);
+	return ret < 0 ? -err : 0;
+}
+
+/* The port= of nfs_options (the last one wins, as in the kernel), else 2049. */
+static int nfs_port(const char *opts)
+{
+	const char *p;
+	int port = NFS_PORT_DEFAULT;
+
+	for (p = opts; p && *p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+		if (!strncmp(p, "port=", 5))
+			port = atoi(p + 5);
+	return port > 0 && port < 65536 ? port : NFS_PORT_DEFAULT;
+}
+
+/* The watchdog (see the top of this file). Runs until release kills it. */
+static void nfs_watchdog(const char *tag, const char *mnt, struct sockaddr_storage *ss,
+			 socklen_t len)
+{
+	struct timespec ts = { 0, 200 * 1000000L };
+	long last_ok = nfs_now_ms();
+	int ret;
+
+	for (;;) {
+		ret = nfs_probe(ss, len, NFS_PROBE_S);
+		if (!ret)
+			last_ok = nfs_now_ms();
+		else if (nfs_now_ms() - last_ok >= NFS_DEAD_S * 1000L)
+			break;
+		sleep(NFS_PROBE_S);
+	}
+	log_errno(ret, "%s: NFS server gone: no connection for %d s; aborting the I/O on %s",
+		  tag, NFS_DEAD_S, mnt);
+	for (;;) {
+		umount2(mnt, MNT_FORCE);
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void nfs_watchdog_start(const char *tag, const char *mnt, const struct sockaddr_storage *srv,
+			       socklen_t len, const char *opts)
+{
+	struct sockaddr_storage ss = *srv;
+	int port = nfs_port(opts);
+	pid_t pid;
+
+	if (ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+	nfs_srv = ss;
+	nfs_srv_len = len;
+	pid = fork();
+	if (pid < 0) {
+		log_warn("%s: no NFS watchdog (a dead server will stall the dump until capture_timeout)",
+			 tag);
+		return;
+	}
+	if (pid == 0) {
+		nfs_watchdog(tag, mnt, &ss, len);
+		_exit(0);
+	}
+	nfs_watchdog_pid = pid;
+}
+
+/* A watchdog stuck in the kernel (unmounting a dead server's mount) is not waited for. */
+static void nfs_watchdog_stop(void)
+{
+	struct timespec ts = { 0, NFS_POLL_MS * 1000000L };
+	int i;
+
+	if (nfs_watchdog_pid <= 0)
+		return;
+	kill(nfs_watchdog_pid, SIGKILL);
+	for (i = 0; i < 20 && waitpid(nfs_watchdog_pid, NULL, WNOHANG) == 0; i++)
+		nanosleep(&ts, NULL);
+	nfs_watchdog_pid = 0;
+}
+
 int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, int n,
 		       const struct log_ctx *lc, struct sink *s)
 {
 	static const char *const v4[] = { "4.2", "4.1", "4.0" };
 	const char *tag = lc->tag, *what = lc->what;
 	const char *const *vers = v4;
-	const char *colon, *one[1];
+	const char *colon, *one[1], *tcp;
 	struct sockaddr_storage ss;
 	char host[256], addr[64], opts[CONF_STR_MAX * 2 + 128];
 	socklen_t len;
@@ -132,6 +255,7 @@ int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 		return -EHOSTUNREACH;
 	}
 	net_ntop(&ss, addr, sizeof(addr));
+	tcp = ss.ss_family == AF_INET6 ? "tcp6" : "tcp";
 	log_info("%s: %s: server %s is %s (%ld ms)", tag, what, host, addr, nfs_now_ms() - t0);
 
 	snprintf(s->mnt, sizeof(s->mnt), "/mnt/target%d", n);
@@ -154,8 +278,8 @@ int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 		left = c->device_timeout * 1000L - (nfs_now_ms() - t0);
 		if (left <= 0)
 			break;
-		if (snprintf(opts, sizeof(opts), "vers=%s,%s%s%s,addr=%s%s%s", vers[i], NFS_OPTS,
-			     v3 ? "," : "", v3 ? NFS_OPTS_V3 : "", addr,
+		if (snprintf(opts, sizeof(opts), "vers=%s,%s,proto=%s%s%s,addr=%s%s%s", vers[i],
+			     NFS_OPTS, tcp, v3 ? ",nolock,mountproto=" : "", v3 ? tcp : "", addr,
 			     c->nfs_options[0] ? "," : "", c->nfs_options) >= (int)sizeof(opts)) {
 			ret = -ENAMETOOLONG;
 			break;
@@ -179,6 +303,7 @@ int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 	}
 	log_info("%s: mounted %s (NFS %s) on %s in %ld ms", tag, t->spec, vers[i], s->mnt,
 		 nfs_now_ms() - t0);
+	nfs_watchdog_start(tag, s->mnt, &ss, len, opts);
 	snprintf(s->dev, sizeof(s->dev), "%s", t->spec);
 	if (snprintf(s->path, sizeof(s->path), "%s%s%s", s->mnt, c->path[0] == '/' ? "" : "/",
 		     c->path) >= (int)sizeof(s->path)) {
@@ -191,8 +316,9 @@ int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 }
 
 /*
- * save.c has fsynced what it wrote. A clean unmount (bounded); if the
- * server is gone, force it (aborts the RPCs in flight) and detach.
+ * save.c has fsynced what it wrote. A clean unmount (bounded) while the
+ * server answers; else, or when that fails, force it (aborts the RPCs in
+ * flight) and detach: a dead server's dirty pages are lost anyway.
  */
 void target_nfs_release(const struct log_ctx *lc, struct sink *s)
 {
@@ -200,11 +326,22 @@ void target_nfs_release(const struct log_ctx *lc, struct sink *s)
 
 	if (!s->mnt[0])
 		return;
-	ret = nfs_call(NULL, s->mnt, NULL, 0, NFS_UMOUNT_S * 1000L);
+	/* the watchdog keeps aborting the I/O of a dead server while we unmount */
+	ret = nfs_srv_len ? nfs_probe(&nfs_srv, nfs_srv_len, NFS_PROBE_S) : 0;
+	if (!ret)
+		ret = nfs_call(NULL, s->mnt, NULL, 0, NFS_UMOUNT_S * 1000L);
 	if (ret < 0) {
+		/*
+		 * Even a lazy unmount of a dead server's mount waits out RPC
+		 * timeouts in the task that drops the last reference: in a
+		 * child, given NFS_DETACH_S, then left behind.
+		 */
 		log_errno(ret, "%s: umount %s (forcing and detaching it)", lc->tag, s->mnt);
-		umount2(s->mnt, MNT_FORCE);
-		umount2(s->mnt, MNT_DETACH);
+		ret = nfs_call(NULL, s->mnt, NULL, MNT_FORCE | MNT_DETACH, NFS_DETACH_S * 1000L);
+		if (ret < 0 && ret != -EINVAL)
+			log_errno(ret, "%s: umount -f -l %s (going on)", lc->tag, s->mnt);
 	}
+	nfs_watchdog_stop();
+	nfs_srv_len = 0;
 	s->mnt[0] = '\0';
 }

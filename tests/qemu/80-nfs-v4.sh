@@ -1,10 +1,10 @@
 #!/bin/bash
 # 80-nfs-v4: the dump goes to a real NFS server. nfs-ganesha (started here) exports a
-# directory on 127.0.0.1:20490; the capture kernel gets its address from QEMU's DHCP server,
-# mounts 10.0.2.2:/export over NFSv4 (4.2, or the newest the server takes) with mount(2) and
-# text options, and writes the usual <host>-<date> directory there. The directory is read back
-# on the host: names, modes 0700/0600, the text, crash, makedumpfile and kcap dmesg. The local
-# disk is not a target and must stay untouched.
+# directory on 127.0.0.1 (a free port, given to kcap as nfs_options port=); the capture kernel
+# gets its address from QEMU's DHCP server, mounts 10.0.2.2:/export over NFSv4 (4.2, or the
+# newest the server takes) with mount(2) and text options, and writes the usual <host>-<date>
+# directory there. The directory is read back on the host: names, modes 0700/0600, the text,
+# crash, makedumpfile and kcap dmesg. The local disk is not a target and must stay untouched.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lib-capture.sh

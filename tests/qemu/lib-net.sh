@@ -12,26 +12,44 @@
 #                      10.0.2.2.
 #   net_image CONF     a capture image built by mkimage for the test kernel with this kcap.conf
 #                      (an nfs target pulls in the [net] and [nfs] modules): NET_IMG
-#   nfs_start [--v3]   nfs-ganesha serving $T/export on 127.0.0.1:NFS_PORT (NFSv4; --v3 adds
+#   nfs_start [--v3|--v6]
+#                      nfs-ganesha serving $T/export on 127.0.0.1:NFS_PORT (--v6: on ::1,
+#                      which the guest reaches as fec0::2) (NFSv4; --v3 adds
 #                      NFSv3 with its MOUNT service on NFS_MOUNT_PORT, which needs rpcbind: one
 #                      is started if none runs); NFS_EXPORT is the exported directory
+#   tcp_blackhole PORT a TCP server on 127.0.0.1:PORT that accepts and then says nothing
 #   nfs_kill           SIGKILL the server (a crash, not a shutdown)
 #   net_cleanup        stop what this file started (also on EXIT)
+#   udp_listen PORT FILE, udp_stop
+#                      a UDP listener (python3) writing what it receives to FILE
 #   net_check_dump DIR PANIC_RE BT_RE
 #                      a complete dump directory on the host (the export): names, 0700/0600,
 #                      the text, and lib.sh's verify_dump (crash, makedumpfile, kcap dmesg)
 
-NFS_PORT=20490
-NFS_MOUNT_PORT=20489
+# Ports: free ones chosen when this file is sourced (several worktrees run these tests on one
+# machine; a fixed port would make two runs collide).
+net_free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+NFS_PORT=$(net_free_port)
+NFS_MOUNT_PORT=$(net_free_port)
 NFS_EXPORT=""
 NFS_PID=""
 NET_RPCBIND_PID=""
+NET_BLACKHOLE_PID=""
 
-net_qemu_nic() {
-	QEMU_NIC=(-nic "user,model=virtio-net-pci,mac=52:54:00:12:34:56")
+# shellcheck disable=SC2120 # its argument is optional
+net_qemu_nic() {	# [OPTION,...]: more -nic user options (guestfwd=...)
+	QEMU_NIC=(-nic "user,model=virtio-net-pci,mac=52:54:00:12:34:56${1:+,$1}")
 }
 
 net_cleanup() {
+	udp_stop
+	if [ -n "$NET_BLACKHOLE_PID" ]; then
+		kill "$NET_BLACKHOLE_PID" 2>/dev/null || true
+		wait "$NET_BLACKHOLE_PID" 2>/dev/null || true
+		NET_BLACKHOLE_PID=""
+	fi
 	if [ -n "$NFS_PID" ]; then
 		kill -KILL "$NFS_PID" 2>/dev/null || true
 		wait "$NFS_PID" 2>/dev/null || true
@@ -54,19 +72,24 @@ net_image() {
 	note "$(tail -n 1 "$T/mkimage.log")"
 }
 
-# net_wait_port PORT SECS: something listens on TCP 127.0.0.1:PORT within SECS.
+# net_wait_port PORT SECS [PID]: something (process PID) listens on TCP 127.0.0.1:PORT within
+# SECS (0: checked once).
 net_wait_port() {
-	local i
-	for ((i = 0; i < $2 * 5; i++)); do
-		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+	local i=0
+	while :; do
+		ss -Hltnp "sport = :$1" 2>/dev/null | grep -q "${3:+pid=$3,}" && return 0
+		i=$((i + 1))
+		[ $i -lt $(($2 * 5)) ] || return 1
 		sleep 0.2
 	done
-	return 1
 }
 
+# shellcheck disable=SC2120 # its argument is optional
 nfs_start() {
-	local v3=0 protos=4 mnt=""
+	local v3=0 protos=4 mnt="" bind=127.0.0.1
 	[ "${1:-}" != --v3 ] || v3=1
+	# IPv6: QEMU's user network takes the guest's fec0::2 to the host's ::1
+	[ "${1:-}" != --v6 ] || bind=::1
 	need_tools ganesha.nfsd ss
 	NFS_EXPORT=$T/export
 	mkdir -p "$NFS_EXPORT"
@@ -90,7 +113,9 @@ NFS_CORE_PARAM {
 	Enable_RQUOTA = false;
 	NFS_Port = $NFS_PORT;
 	$mnt
-	Bind_addr = 127.0.0.1;
+	Bind_addr = $bind;
+	# NFSv3's MOUNT takes the export by its pseudo path too (/export, as NFSv4 does)
+	Mount_Path_Pseudo = true;
 }
 NFSV4 { Graceless = true; }
 EXPORT {
@@ -108,10 +133,10 @@ EOF
 	! net_wait_port "$NFS_PORT" 0 || fail "port $NFS_PORT is taken before the test started its NFS server"
 	ganesha.nfsd -F -f "$T/ganesha.conf" -L "$T/ganesha.log" -p "$T/ganesha.pid" &
 	NFS_PID=$!
-	if ! net_wait_port "$NFS_PORT" 20; then
+	if ! net_wait_port "$NFS_PORT" 20 "$NFS_PID"; then
 		fail "nfs-ganesha did not listen on $NFS_PORT: $(tail -n 3 "$T/ganesha.log")"
 	fi
-	note "nfs-ganesha (NFS ${protos// /}) on 127.0.0.1:$NFS_PORT serving $NFS_EXPORT"
+	note "nfs-ganesha (NFS ${protos// /}) on $bind port $NFS_PORT serving $NFS_EXPORT"
 }
 
 nfs_kill() {
@@ -141,4 +166,50 @@ net_check_dump() {
 		note "vmcore: $(stat -c %s "$dir/vmcore") bytes"
 		verify_dump "$dir/vmcore" "$CAP_MARKER" "$panic_re" "$bt_re"
 	fi
+}
+
+# udp_listen PORT FILE: a UDP listener on 127.0.0.1:PORT appending every datagram to FILE
+# (python3, flushed per datagram); udp_stop ends it.
+UDP_PID=""
+udp_listen() {
+	need_tools python3
+	: >"$2"
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+with open(sys.argv[2], "ab", buffering=0) as f:
+    while True:
+        f.write(s.recv(65536))
+' "$1" "$2" &
+	UDP_PID=$!
+	local i
+	for ((i = 0; i < 50; i++)); do
+		ss -Hlun "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	fail "the UDP listener on $1 did not start"
+}
+
+udp_stop() {
+	[ -n "$UDP_PID" ] || return 0
+	kill "$UDP_PID" 2>/dev/null || true
+	wait "$UDP_PID" 2>/dev/null || true
+	UDP_PID=""
+}
+
+tcp_blackhole() {
+	need_tools python3
+	python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+held = []
+while True:
+    held.append(s.accept()[0])
+' "$1" &
+	NET_BLACKHOLE_PID=$!
+	net_wait_port "$1" 10 "$NET_BLACKHOLE_PID" || fail "the silent TCP server on $1 did not start"
 }
