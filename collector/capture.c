@@ -125,6 +125,7 @@ int capture_worker(void *arg)
 	modules_load(c->extra_modules);
 	net_netconsole(c, &(const struct log_ctx){ "netconsole", "" });	/* best effort, if configured */
 	fence_kdump_start(c, &(const struct log_ctx){ "fence_kdump", "" });	/* if configured */
+	target_ssh_early(c);	/* if an ssh target is configured */
 	capture_script("kdump_pre", c->kdump_pre, NULL);
 
 	if (!c->nr_targets)

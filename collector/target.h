@@ -29,6 +29,8 @@ int target_ssh_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 		       const struct log_ctx *lc, struct sink *s);
 /* stops dbclient if it still runs, removes its private HOME. */
 void target_ssh_release(const struct log_ctx *lc, struct sink *s);
+/* Best effort, at the start of the capture when an ssh target is configured: see target_ssh.c. */
+void target_ssh_early(const struct kcap_conf *c);
 
 /* nfs (target_nfs.c): net_up(), mount host:/export on /mnt/target<n> (issue 14). */
 int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, int n,
