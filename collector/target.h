@@ -18,6 +18,12 @@ int target_fs_prepare(const struct kcap_conf *c, const struct conf_target *t, in
 		      const struct log_ctx *lc, struct sink *s);
 /* sync, unmount. */
 void target_fs_release(const struct log_ctx *lc, struct sink *s);
+/*
+ * For every target that mounts something: make /mnt/target<n> (s->mnt; ""
+ * on failure), then s->path = s->mnt + the config's path. 0 or -errno, logged.
+ */
+int target_mountpoint(int n, const struct log_ctx *lc, struct sink *s);
+int target_dump_path(const struct kcap_conf *c, const struct log_ctx *lc, struct sink *s);
 
 /* raw (target_raw.c): find the device. */
 int target_raw_prepare(const struct kcap_conf *c, const struct conf_target *t, int n,

@@ -48,13 +48,9 @@ int target_fs_prepare(const struct kcap_conf *c, const struct conf_target *t, in
 	log_info("%s: %s -> %s", tag, what, dev);
 	snprintf(s->dev, sizeof(s->dev), "%s", dev);
 
-	snprintf(s->mnt, sizeof(s->mnt), "/mnt/target%d", n);
-	ret = dumpdir_mkpath(s->mnt, 0755);
-	if (ret < 0) {
-		log_errno(ret, "%s: mkdir %s", tag, s->mnt);
-		s->mnt[0] = '\0';
+	ret = target_mountpoint(n, lc, s);
+	if (ret < 0)
 		return ret;
-	}
 	if (mount(dev, s->mnt, fstype, MS_NOSUID | MS_NODEV, NULL) < 0) {
 		ret = -errno;
 		log_warn("%s: %s: mount %s on %s (%s): skipping", tag, what, dev, s->mnt, fstype);
@@ -63,14 +59,10 @@ int target_fs_prepare(const struct kcap_conf *c, const struct conf_target *t, in
 	}
 	log_info("%s: mounted %s on %s", tag, dev, s->mnt);
 
-	if (snprintf(s->path, sizeof(s->path), "%s%s%s", s->mnt, c->path[0] == '/' ? "" : "/",
-		     c->path) >= (int)sizeof(s->path)) {
-		ret = -ENAMETOOLONG;
-		log_errno(ret, "%s: path %s", tag, c->path);
+	ret = target_dump_path(c, lc, s);
+	if (ret < 0)
 		target_fs_release(lc, s);
-		return ret;
-	}
-	return 0;
+	return ret;
 }
 
 void target_fs_release(const struct log_ctx *lc, struct sink *s)
@@ -83,4 +75,28 @@ void target_fs_release(const struct log_ctx *lc, struct sink *s)
 		umount2(s->mnt, MNT_DETACH);
 	}
 	s->mnt[0] = '\0';
+}
+
+/* Shared by the targets that mount something (ext4, xfs, nfs). */
+int target_mountpoint(int n, const struct log_ctx *lc, struct sink *s)
+{
+	int ret;
+
+	snprintf(s->mnt, sizeof(s->mnt), "/mnt/target%d", n);
+	ret = dumpdir_mkpath(s->mnt, 0755);
+	if (ret < 0) {
+		log_errno(ret, "%s: mkdir %s", lc->tag, s->mnt);
+		s->mnt[0] = '\0';
+	}
+	return ret;
+}
+
+int target_dump_path(const struct kcap_conf *c, const struct log_ctx *lc, struct sink *s)
+{
+	if (snprintf(s->path, sizeof(s->path), "%s%s%s", s->mnt, c->path[0] == '/' ? "" : "/",
+		     c->path) >= (int)sizeof(s->path)) {
+		log_errno(-ENAMETOOLONG, "%s: path %s", lc->tag, c->path);
+		return -ENAMETOOLONG;
+	}
+	return 0;
 }

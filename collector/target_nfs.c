@@ -258,13 +258,9 @@ int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 	tcp = ss.ss_family == AF_INET6 ? "tcp6" : "tcp";
 	log_info("%s: %s: server %s is %s (%ld ms)", tag, what, host, addr, nfs_now_ms() - t0);
 
-	snprintf(s->mnt, sizeof(s->mnt), "/mnt/target%d", n);
-	ret = dumpdir_mkpath(s->mnt, 0755);
-	if (ret < 0) {
-		log_errno(ret, "%s: mkdir %s", tag, s->mnt);
-		s->mnt[0] = '\0';
+	ret = target_mountpoint(n, lc, s);
+	if (ret < 0)
 		return ret;
-	}
 	if (c->nfs_vers[0] && strcmp(c->nfs_vers, "4")) {
 		one[0] = c->nfs_vers;
 		vers = one;
@@ -305,14 +301,10 @@ int target_nfs_prepare(const struct kcap_conf *c, const struct conf_target *t, i
 		 nfs_now_ms() - t0);
 	nfs_watchdog_start(tag, s->mnt, &ss, len, opts);
 	snprintf(s->dev, sizeof(s->dev), "%s", t->spec);
-	if (snprintf(s->path, sizeof(s->path), "%s%s%s", s->mnt, c->path[0] == '/' ? "" : "/",
-		     c->path) >= (int)sizeof(s->path)) {
-		ret = -ENAMETOOLONG;
-		log_errno(ret, "%s: path %s", tag, c->path);
+	ret = target_dump_path(c, lc, s);
+	if (ret < 0)
 		target_nfs_release(lc, s);
-		return ret;
-	}
-	return 0;
+	return ret;
 }
 
 /*
